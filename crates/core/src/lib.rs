@@ -1,0 +1,10 @@
+//! DeviceRisk domain: the types of DESIGN.md section 4 and the rules that need no I/O
+//! (validation, normalisation, gaps). Everything above this crate speaks these types.
+
+pub mod model;
+pub mod validate;
+pub mod vocab;
+
+pub use model::*;
+pub use validate::{FieldIssue, normalize_ip, normalize_mac, parse_date};
+pub use vocab::*;

@@ -1,0 +1,1 @@
+//! Cross-crate acceptance tests live in tests/acceptance/.
