@@ -1,1 +1,9 @@
-//! placeholder
+//! DeviceRisk readers and writers of outside formats.
+//!
+//! Today: the device inventory as CSV/TSV/XLSX ([`inventory`]). Later issues add KEV,
+//! CSAF advisories and SBOMs here. No database access: callers pass and receive domain types.
+
+mod error;
+pub mod inventory;
+
+pub use error::IntelError;

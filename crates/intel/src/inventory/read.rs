@@ -1,0 +1,671 @@
+//! Reading an inventory file into a plain [`Table`] of trimmed text cells.
+//!
+//! Owns format detection (XLSX/ODS/XLS by content, text otherwise), text decoding
+//! (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252 fallback), delimiter sniffing,
+//! spreadsheet row numbering and the refusals for files that cannot be an inventory.
+//! It knows nothing about devices: that is `mapping` and `convert`.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use calamine::{Data, Reader};
+
+use crate::IntelError;
+
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+/// Data rows (not counting the header and blank rows) accepted in one file.
+pub const MAX_ROWS: usize = 200_000;
+/// Excel's own limit on the characters in one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// The kind of file a table was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// Delimited text: CSV, TSV, Excel "Unicode text".
+    Csv,
+    /// Office Open XML workbook.
+    Xlsx,
+    /// Legacy Excel 97-2003 workbook.
+    Xls,
+    /// OpenDocument spreadsheet (LibreOffice).
+    Ods,
+}
+
+impl SourceFormat {
+    /// Short name shown to users ("CSV", "XLSX").
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceFormat::Csv => "CSV",
+            SourceFormat::Xlsx => "XLSX",
+            SourceFormat::Xls => "XLS",
+            SourceFormat::Ods => "ODS",
+        }
+    }
+}
+
+impl std::fmt::Display for SourceFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A sheet of text: a header row and the non-blank rows below it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// File name only (no directories): it appears in every message.
+    pub file_name: String,
+    pub format: SourceFormat,
+    /// "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE", "Windows-1252"; for workbooks the
+    /// format's own encoding ("XLSX").
+    pub encoding: String,
+    /// The delimiter of a text file; `None` for workbooks.
+    pub delimiter: Option<char>,
+    /// Column names, trimmed, unique and non-blank.
+    pub headers: Vec<String>,
+    /// Rows that hold at least one value; each has exactly `headers.len()` cells.
+    pub rows: Vec<RawRow>,
+}
+
+/// One spreadsheet row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRow {
+    /// The 1-based row number a user sees in a spreadsheet program (the header is row 1
+    /// when it is the first line). A value with a line break inside quotes stays one row.
+    pub row_number: usize,
+    /// Trimmed cell texts, one per header.
+    pub cells: Vec<String>,
+}
+
+/// Spreadsheet column letters: 0 → "A", 26 → "AA".
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// Reads a CSV/TSV/TXT or XLSX/XLS/ODS inventory. The format is decided by the content,
+/// not the extension, so a workbook renamed to `.csv` still reads.
+pub fn read_table(path: &Path) -> Result<Table, IntelError> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let io_error = |source| IntelError::Io {
+        file: file_name.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(&file_name, size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // `take` guards against a file that grows while we read it.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    read_table_bytes(&file_name, &bytes)
+}
+
+/// Reads an inventory held in memory; `file_name` is used in messages only.
+pub fn read_table_bytes(file_name: &str, bytes: &[u8]) -> Result<Table, IntelError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(file_name, bytes.len() as u64));
+    }
+    if bytes.is_empty() {
+        return Err(IntelError::Empty {
+            file: file_name.to_string(),
+        });
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return read_zip_workbook(file_name, bytes);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return read_xls(file_name, bytes);
+    }
+    refuse_known_binary(file_name, bytes)?;
+    let (text, encoding) = decode_text(file_name, bytes)?;
+    read_delimited(file_name, &text, encoding)
+}
+
+fn too_large(file_name: &str, size: u64) -> IntelError {
+    IntelError::TooLarge {
+        file: file_name.to_string(),
+        megabytes: size as f64 / (1024.0 * 1024.0),
+        limit_mb: (MAX_FILE_BYTES / (1024 * 1024)) as u32,
+    }
+}
+
+/// Common binary formats people pick by mistake get a message that says what they are.
+fn refuse_known_binary(file_name: &str, bytes: &[u8]) -> Result<(), IntelError> {
+    let kinds: [(&[u8], &str); 7] = [
+        (
+            b"%PDF",
+            "it is a PDF document; export the inventory as CSV or XLSX",
+        ),
+        (b"\x89PNG", "it is a PNG image"),
+        (b"\xFF\xD8\xFF", "it is a JPEG image"),
+        (b"GIF8", "it is a GIF image"),
+        (b"\x1F\x8B", "it is gzip-compressed; unpack it first"),
+        (b"\x7FELF", "it is a program, not a spreadsheet"),
+        (b"MZ", "it is a Windows program, not a spreadsheet"),
+    ];
+    for (magic, what) in kinds {
+        // "MZ" is also a plausible first header letter pair, so require binary bytes too.
+        if bytes.starts_with(magic) && (magic != b"MZ" || bytes.contains(&0)) {
+            return Err(IntelError::NotATable {
+                file: file_name.to_string(),
+                detail: what.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Decodes text, naming the encoding it used.
+fn decode_text<'a>(
+    file_name: &str,
+    bytes: &'a [u8],
+) -> Result<(std::borrow::Cow<'a, str>, &'static str), IntelError> {
+    let not_text = |detail: String| IntelError::NotATable {
+        file: file_name.to_string(),
+        detail,
+    };
+    let (text, encoding): (std::borrow::Cow<'a, str>, &'static str) =
+        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            let text = std::str::from_utf8(rest).map_err(|e| {
+                not_text(format!(
+                    "it starts with a UTF-8 marker but byte {} is not UTF-8",
+                    e.valid_up_to() + 3
+                ))
+            })?;
+            (text.into(), "UTF-8 (BOM)")
+        } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            let (encoding, label) = if bytes[0] == 0xFF {
+                (encoding_rs::UTF_16LE, "UTF-16LE")
+            } else {
+                (encoding_rs::UTF_16BE, "UTF-16BE")
+            };
+            let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+            if had_errors {
+                return Err(not_text(format!(
+                    "it starts with a {label} marker but is not valid {label} text"
+                )));
+            }
+            (text, label)
+        } else if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+            return Err(not_text(format!(
+                "it contains binary data (a NUL byte at offset {offset}); save it as CSV or XLSX"
+            )));
+        } else if let Ok(text) = std::str::from_utf8(bytes) {
+            (text.into(), "UTF-8")
+        } else {
+            // Excel's "CSV" on Windows writes the ANSI code page; for Western clinics that is 1252.
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (text, "Windows-1252")
+        };
+    if let Some(offset) = text.find('\0') {
+        return Err(not_text(format!(
+            "it contains binary data (a NUL character at position {offset})"
+        )));
+    }
+    // Random bytes decode as Windows-1252 without error; control characters give them away.
+    let sample: &str = match text.char_indices().nth(65_536) {
+        Some((end, _)) => &text[..end],
+        None => &text,
+    };
+    let mut chars = 0usize;
+    let mut controls = 0usize;
+    for c in sample.chars() {
+        chars += 1;
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}') {
+            controls += 1;
+        }
+    }
+    if controls > 0 && controls * 100 > chars {
+        return Err(not_text(format!(
+            "it looks like binary data ({controls} control characters in the first {chars}); save it as CSV or XLSX"
+        )));
+    }
+    Ok((text, encoding))
+}
+
+/// Picks the delimiter that splits the first records most consistently.
+/// Counting happens outside quotes, so commas inside quoted values do not vote.
+fn sniff_delimiter(text: &str) -> char {
+    const CANDIDATES: [char; 4] = [',', ';', '\t', '|'];
+    const SAMPLE_RECORDS: usize = 50;
+    let mut counts: Vec<[usize; 4]> = Vec::new();
+    let mut current = [0usize; 4];
+    let mut in_quotes = false;
+    let mut has_content = false;
+    for c in text.chars() {
+        match c {
+            '"' => {
+                in_quotes = !in_quotes;
+                has_content = true;
+            }
+            '\n' | '\r' if !in_quotes => {
+                if has_content {
+                    counts.push(current);
+                    if counts.len() == SAMPLE_RECORDS {
+                        break;
+                    }
+                }
+                current = [0; 4];
+                has_content = false;
+            }
+            _ if !in_quotes => {
+                if let Some(i) = CANDIDATES.iter().position(|&d| d == c) {
+                    current[i] += 1;
+                }
+                if !c.is_whitespace() {
+                    has_content = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    if has_content && counts.len() < SAMPLE_RECORDS {
+        counts.push(current);
+    }
+    let Some(header) = counts.first() else {
+        return ',';
+    };
+    let mut best = (',', 0usize, 0usize);
+    for (i, &delimiter) in CANDIDATES.iter().enumerate() {
+        if header[i] == 0 {
+            continue;
+        }
+        // Rows agreeing with the header's count; ragged or decimal-comma rows do not agree.
+        let agreeing = counts.iter().filter(|row| row[i] == header[i]).count();
+        if (agreeing, header[i]) > (best.1, best.2) {
+            best = (delimiter, agreeing, header[i]);
+        }
+    }
+    best.0
+}
+
+fn read_delimited(file_name: &str, text: &str, encoding: &str) -> Result<Table, IntelError> {
+    let delimiter = sniff_delimiter(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter as u8)
+        .from_reader(text.as_bytes());
+    let mut builder = TableBuilder::new(file_name);
+    let mut record = csv::StringRecord::new();
+    // Spreadsheet row of the previous record and the text line it ended on: the csv crate
+    // skips empty lines, which a spreadsheet still shows as (empty) rows.
+    let mut previous: Option<(usize, u64)> = None;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                let row = error
+                    .position()
+                    .map(|p| p.line() as u32)
+                    .unwrap_or_default();
+                return Err(IntelError::Malformed {
+                    file: file_name.to_string(),
+                    row,
+                    detail: format!("cannot be read as delimited text: {error}"),
+                });
+            }
+        }
+        let start_line = record.position().map(|p| p.line()).unwrap_or(1);
+        let row_number = match previous {
+            None => start_line as usize,
+            Some((prev_row, prev_end_line)) => {
+                let skipped_blank_lines = start_line.saturating_sub(prev_end_line + 1);
+                prev_row + 1 + skipped_blank_lines as usize
+            }
+        };
+        let inner_newlines = record
+            .iter()
+            .map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64)
+            .sum::<u64>();
+        previous = Some((row_number, start_line + inner_newlines));
+        builder.push(row_number, record.iter())?;
+    }
+    let mut table = builder.finish()?;
+    table.format = SourceFormat::Csv;
+    table.encoding = encoding.to_string();
+    table.delimiter = Some(delimiter);
+    Ok(table)
+}
+
+fn read_zip_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, IntelError> {
+    let xlsx_error =
+        match calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(Cursor::new(bytes)) {
+            Ok(mut workbook) => {
+                return read_workbook(file_name, &mut workbook, SourceFormat::Xlsx);
+            }
+            Err(error) => error,
+        };
+    // LibreOffice files are zips too; try them before blaming the file.
+    if let Ok(mut workbook) =
+        calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(Cursor::new(bytes))
+    {
+        return read_workbook(file_name, &mut workbook, SourceFormat::Ods);
+    }
+    Err(IntelError::Workbook {
+        file: file_name.to_string(),
+        detail: format!(
+            "it is a zip archive but not a readable XLSX or ODS workbook (damaged or truncated?): {xlsx_error}"
+        ),
+    })
+}
+
+fn read_xls(file_name: &str, bytes: &[u8]) -> Result<Table, IntelError> {
+    match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(Cursor::new(bytes)) {
+        Ok(mut workbook) => read_workbook(file_name, &mut workbook, SourceFormat::Xls),
+        Err(error) => Err(IntelError::Workbook {
+            file: file_name.to_string(),
+            detail: format!("it looks like an Excel 97-2003 file but cannot be read: {error}"),
+        }),
+    }
+}
+
+fn read_workbook<RS, R>(
+    file_name: &str,
+    workbook: &mut R,
+    format: SourceFormat,
+) -> Result<Table, IntelError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    // The first visible worksheet is what a user sees on opening the file.
+    let sheet = workbook
+        .sheets_metadata()
+        .iter()
+        .find(|s| {
+            s.typ == calamine::SheetType::WorkSheet && s.visible == calamine::SheetVisible::Visible
+        })
+        .or_else(|| workbook.sheets_metadata().first())
+        .map(|s| s.name.clone())
+        .ok_or_else(|| IntelError::Workbook {
+            file: file_name.to_string(),
+            detail: "it contains no sheets".to_string(),
+        })?;
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|error| IntelError::Workbook {
+            file: file_name.to_string(),
+            detail: format!("sheet '{sheet}' cannot be read: {error}"),
+        })?;
+    let Some((first_row, _)) = range.start() else {
+        return Err(IntelError::EmptySheet {
+            file: file_name.to_string(),
+            sheet,
+        });
+    };
+    let mut builder = TableBuilder::new(file_name);
+    let mut texts: Vec<String> = Vec::with_capacity(range.width());
+    for (offset, cells) in range.rows().enumerate() {
+        texts.clear();
+        texts.extend(cells.iter().map(cell_text));
+        builder.push(
+            first_row as usize + offset + 1,
+            texts.iter().map(String::as_str),
+        )?;
+    }
+    let mut table = builder.finish().map_err(|error| match error {
+        IntelError::Empty { file } => IntelError::EmptySheet { file, sheet },
+        other => other,
+    })?;
+    table.format = format;
+    table.encoding = format.label().to_string();
+    table.delimiter = None;
+    Ok(table)
+}
+
+/// The text a user sees in a workbook cell; dates become ISO dates.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) => text.clone(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(true) => "TRUE".to_string(),
+        Data::Bool(false) => "FALSE".to_string(),
+        Data::DateTime(when) if when.is_datetime() => {
+            let (y, m, d, hh, mm, ss, _) = when.to_ymd_hms_milli();
+            if (hh, mm, ss) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{d:02}")
+            } else {
+                format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
+            }
+        }
+        Data::DateTime(duration) => float_text(duration.as_f64()),
+        Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Error(error) => format!("#{error:?}"),
+    }
+}
+
+/// Whole numbers without ".0": asset numbers and serials are often typed as numbers.
+fn float_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Collects rows from either reader and applies the same rules to both:
+/// header detection and checks, blank-row skipping, limits, ragged rows.
+struct TableBuilder<'a> {
+    file_name: &'a str,
+    header_row: usize,
+    headers: Vec<String>,
+    /// Trailing headerless columns are dropped when they hold nothing.
+    header_width: usize,
+    rows: Vec<RawRow>,
+}
+
+impl<'a> TableBuilder<'a> {
+    fn new(file_name: &'a str) -> Self {
+        TableBuilder {
+            file_name,
+            header_row: 0,
+            headers: Vec::new(),
+            header_width: 0,
+            rows: Vec::new(),
+        }
+    }
+
+    fn push<'c>(
+        &mut self,
+        row_number: usize,
+        cells: impl Iterator<Item = &'c str>,
+    ) -> Result<(), IntelError> {
+        if self.header_row == 0 {
+            let headers: Vec<String> = cells.map(|c| c.trim().to_string()).collect();
+            if headers.iter().all(|h| h.is_empty()) {
+                return Ok(());
+            }
+            self.header_row = row_number;
+            self.set_headers(headers)?;
+            return Ok(());
+        }
+        let mut values: Vec<String> = Vec::with_capacity(self.headers.len());
+        let mut blank = true;
+        for (index, cell) in cells.enumerate() {
+            let value = cell.trim();
+            if value.is_empty() {
+                if index < self.headers.len() {
+                    values.push(String::new());
+                }
+                continue;
+            }
+            if index >= self.headers.len() {
+                return Err(self.ragged(row_number, index, value));
+            }
+            if value.len() > MAX_CELL_CHARS {
+                let chars = value.chars().count();
+                if chars > MAX_CELL_CHARS {
+                    return Err(IntelError::CellTooLong {
+                        file: self.file_name.to_string(),
+                        row: row_number as u32,
+                        column: self.column_name(index),
+                        chars: chars as u32,
+                        limit: MAX_CELL_CHARS as u32,
+                    });
+                }
+            }
+            blank = false;
+            values.push(value.to_string());
+        }
+        if blank {
+            return Ok(());
+        }
+        if self.rows.len() == MAX_ROWS {
+            return Err(IntelError::TooManyRows {
+                file: self.file_name.to_string(),
+                limit: MAX_ROWS as u32,
+            });
+        }
+        values.resize(self.headers.len(), String::new());
+        self.rows.push(RawRow {
+            row_number,
+            cells: values,
+        });
+        Ok(())
+    }
+
+    fn set_headers(&mut self, mut headers: Vec<String>) -> Result<(), IntelError> {
+        let row = self.header_row as u32;
+        self.header_width = headers.len();
+        while headers.last().is_some_and(|h| h.is_empty()) {
+            headers.pop();
+        }
+        if let Some(cell) = headers
+            .iter()
+            .find(|h| looks_like_data(h))
+            .filter(|_| headers.iter().filter(|h| looks_like_data(h)).count() * 2 >= headers.len())
+        {
+            return Err(IntelError::NoHeader {
+                file: self.file_name.to_string(),
+                detail: format!(
+                    "row {row} holds values such as \"{cell}\", not column names; add a first row naming the columns (e.g. Name, Asset Tag, IP Address)"
+                ),
+            });
+        }
+        for (index, header) in headers.iter().enumerate() {
+            if header.is_empty() {
+                return Err(IntelError::BlankHeader {
+                    file: self.file_name.to_string(),
+                    row,
+                    column: column_letter(index),
+                });
+            }
+            if header.chars().count() > 200 {
+                return Err(IntelError::NoHeader {
+                    file: self.file_name.to_string(),
+                    detail: format!(
+                        "row {row}, column {} is {} characters long, which is not a column name",
+                        column_letter(index),
+                        header.chars().count()
+                    ),
+                });
+            }
+            let key = header_key(header);
+            if let Some(first) = headers[..index]
+                .iter()
+                .position(|earlier| header_key(earlier) == key)
+            {
+                return Err(IntelError::DuplicateHeader {
+                    file: self.file_name.to_string(),
+                    row,
+                    header: header.clone(),
+                    first: format!("{} '{}'", column_letter(first), headers[first]),
+                    second: column_letter(index),
+                });
+            }
+        }
+        self.headers = headers;
+        Ok(())
+    }
+
+    fn ragged(&self, row_number: usize, index: usize, value: &str) -> IntelError {
+        // A value under a header cell that was blank: the header is missing, not the data.
+        if index < self.header_width {
+            return IntelError::BlankHeader {
+                file: self.file_name.to_string(),
+                row: self.header_row as u32,
+                column: format!(
+                    "{} (row {row_number} has \"{}\" there)",
+                    column_letter(index),
+                    shorten(value)
+                ),
+            };
+        }
+        IntelError::RaggedRow {
+            file: self.file_name.to_string(),
+            row: row_number as u32,
+            cells: index as u32 + 1,
+            headers: self.headers.len() as u32,
+            column: column_letter(index),
+            extra: shorten(value),
+        }
+    }
+
+    fn column_name(&self, index: usize) -> String {
+        format!("{} '{}'", column_letter(index), self.headers[index])
+    }
+
+    fn finish(self) -> Result<Table, IntelError> {
+        if self.header_row == 0 {
+            return Err(IntelError::Empty {
+                file: self.file_name.to_string(),
+            });
+        }
+        Ok(Table {
+            file_name: self.file_name.to_string(),
+            format: SourceFormat::Csv,
+            encoding: String::new(),
+            delimiter: None,
+            headers: self.headers,
+            rows: self.rows,
+        })
+    }
+}
+
+/// Two headers that differ only in case, spaces or punctuation are the same column to us.
+fn header_key(header: &str) -> String {
+    let squashed = devicerisk_core::vocab::squash(header);
+    if squashed.is_empty() {
+        header.to_string()
+    } else {
+        squashed
+    }
+}
+
+/// A header cell that is an address, a date or a number is data: the file has no header.
+fn looks_like_data(cell: &str) -> bool {
+    !cell.is_empty()
+        && (cell.parse::<f64>().is_ok()
+            || cell.parse::<std::net::IpAddr>().is_ok()
+            || devicerisk_core::normalize_mac(cell).is_ok() && cell.contains([':', '-', '.'])
+            || devicerisk_core::parse_date(cell).is_ok())
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
