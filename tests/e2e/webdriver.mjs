@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** The key under which W3C WebDriver returns an element reference. */
-const ELEMENT_KEY = "element-6066-11e4-a52f-4f43b2d4a4d1";
+const ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf";
 
 export class WebDriverError extends Error {
   constructor(method, path, status, body) {
