@@ -45,24 +45,24 @@ macro_rules! targets {
 
 targets! {
     Ignore => "(ignore this column)", [], ["ignore"];
-    AssetTag => "Asset tag", ["asset_tag"], ["asset #", "asset", "tag", "asset no", "asset number", "asset id", "tag number", "inventory number", "inventory no", "inventory #", "inventory id", "equipment id", "equipment number", "control number"];
-    Name => "Name", ["name"], ["device name", "asset name", "device", "equipment name", "equipment", "device description"];
-    Category => "Category", ["category"], ["device type", "type", "device category", "equipment type", "equipment category", "asset type", "kind"];
-    Manufacturer => "Manufacturer", ["manufacturer"], ["make", "mfr", "mfg", "brand", "vendor", "manufacturer name", "vendor name"];
-    Model => "Model", ["model"], ["model name", "model number", "model no", "product", "model #"];
+    AssetTag => "Asset tag", ["asset_tag"], ["asset #", "asset", "tag", "asset no", "asset number", "asset id", "tag number", "inventory number", "inventory no", "inventory #", "inventory id", "equipment id", "equipment number", "control number", "inventarnummer", "inventar nr"];
+    Name => "Name", ["name"], ["device name", "asset name", "device", "equipment name", "equipment", "device description", "gerätename", "bezeichnung", "gerätebezeichnung"];
+    Category => "Category", ["category"], ["device type", "type", "device category", "equipment type", "equipment category", "asset type", "kind", "gerätetyp", "kategorie", "geräteart"];
+    Manufacturer => "Manufacturer", ["manufacturer"], ["make", "mfr", "mfg", "brand", "vendor", "manufacturer name", "vendor name", "hersteller"];
+    Model => "Model", ["model"], ["model name", "model number", "model no", "product", "model #", "modell", "modellbezeichnung"];
     ManufacturerAndModel => "Manufacturer and model", ["manufacturer", "model"], ["manufacturer / model", "make/model", "make and model", "make & model", "vendor / model", "vendor and model", "manufacturer model", "brand / model"];
-    Serial => "Serial number", ["serial"], ["serial", "s/n", "sn", "serial no", "serial #", "serial num", "serialnumber"];
+    Serial => "Serial number", ["serial"], ["serial", "s/n", "sn", "serial no", "serial #", "serial num", "serialnumber", "seriennummer", "serien nr"];
     SoftwareVersion => "Software / firmware version", ["software_version"], ["firmware", "software version", "sw version", "firmware version", "fw version", "software", "version", "fw", "sw", "software/firmware"];
     OsName => "Operating system", ["os_name"], ["os/firmware", "os", "os name", "operating system name", "platform"];
     OsVersion => "Operating system version", ["os_version"], ["os version", "os release", "os build"];
     OsAndVersion => "Operating system and version", ["os_name", "os_version"], ["os and version", "os with version", "operating system and version", "os incl version"];
     Connectivity => "Connectivity", ["connectivity"], ["connection", "connections", "connection type", "network connection", "network interface", "interfaces", "network type"];
-    IpAddress => "IP address", ["ip_address"], ["ip", "ip addr", "ipv4", "ipv4 address", "ipv6", "ipv6 address", "ip address(es)"];
-    MacAddress => "MAC address", ["mac_address"], ["mac", "mac addr", "hardware address", "physical address", "ethernet address"];
+    IpAddress => "IP address", ["ip_address"], ["ip", "ip addr", "ipv4", "ipv4 address", "ipv6", "ipv6 address", "ip address(es)", "ip-adresse"];
+    MacAddress => "MAC address", ["mac_address"], ["mac", "mac addr", "hardware address", "physical address", "ethernet address", "mac-adresse"];
     Hostname => "Host name", ["hostname"], ["hostname", "host", "dns name", "fqdn", "computer name", "network name"];
-    Site => "Site", ["site"], ["location", "building", "facility", "campus", "clinic", "site name"];
+    Site => "Site", ["site"], ["location", "building", "facility", "campus", "clinic", "site name", "standort"];
     Zone => "Network zone", ["zone"], ["network segment", "vlan", "zone", "network", "segment", "subnet", "vlan name", "network vlan"];
-    Department => "Department", ["department"], ["dept", "unit", "ward", "clinical department", "department/unit"];
+    Department => "Department", ["department"], ["dept", "unit", "ward", "clinical department", "department/unit", "abteilung", "station"];
     ClinicalFunction => "Clinical function", ["clinical_function"], ["function", "clinical use", "clinical role", "device function", "intended use"];
     FdaClass => "FDA class", ["fda_class"], ["fda classification", "device class", "regulatory class", "class", "risk class"];
     HandlesPhi => "Handles PHI", ["handles_phi"], ["phi handling", "phi", "stores phi", "ephi", "stores/transmits phi", "stores or transmits phi", "transmits phi", "patient data", "contains phi"];
@@ -76,12 +76,12 @@ targets! {
     RemoteVendorAccess => "Remote vendor access", ["remote_vendor_access"], ["remote access", "vendor remote access", "remote support", "vendor access", "remote service"];
     MonitoringCoverage => "Monitoring coverage", ["monitoring_coverage"], ["monitoring", "monitored", "network monitoring", "ids coverage", "security monitoring"];
     LastVulnerabilityScan => "Last vulnerability scan", ["last_vulnerability_scan"], ["last scan", "last scanned", "vulnerability scan", "last vuln scan", "scan date", "last scan date", "vulnerability scan date"];
-    PurchaseDate => "Purchase date", ["purchase_date"], ["purchased", "date purchased", "acquisition date", "acquired", "install date", "installation date", "in service date", "date installed"];
+    PurchaseDate => "Purchase date", ["purchase_date"], ["purchased", "date purchased", "acquisition date", "acquired", "install date", "installation date", "in service date", "date installed", "kaufdatum", "anschaffungsdatum"];
     VendorSupport => "Vendor support status", ["vendor_support"], ["support status", "vendor support", "support", "manufacturer support", "support state"];
     VendorEndOfSupport => "Vendor end of support", ["vendor_end_of_support"], ["end of support", "end of support date", "eos", "eos date", "end of life", "eol", "eol date", "end of life date", "support end date", "support ends", "end of service"];
-    Owner => "Owner", ["owner"], ["responsible", "responsible person", "custodian", "contact", "owner name", "device owner"];
+    Owner => "Owner", ["owner"], ["responsible", "responsible person", "custodian", "contact", "owner name", "device owner", "verantwortlich", "verantwortliche person"];
     Status => "Status", ["status"], ["device status", "state", "lifecycle status", "operational status", "asset status"];
-    Notes => "Notes", ["notes"], ["note", "comments", "comment", "remarks", "description", "additional information"];
+    Notes => "Notes", ["notes"], ["note", "comments", "comment", "remarks", "description", "additional information", "bemerkung", "bemerkungen", "kommentar"];
 }
 
 impl std::fmt::Display for ImportTarget {

@@ -237,6 +237,15 @@ fn decode_text<'a>(
     Ok((text, encoding))
 }
 
+/// Line breaks in `bytes[from..to]`: LF, CRLF and a lone CR each count once.
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> usize {
+    bytes[from..to]
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(from + i + 1) != Some(&b'\n')))
+        .count()
+}
+
 /// Picks the delimiter that splits the first records most consistently.
 /// Counting happens outside quotes, so commas inside quoted values do not vote.
 fn sniff_delimiter(text: &str) -> char {
@@ -245,14 +254,29 @@ fn sniff_delimiter(text: &str) -> char {
     let mut counts: Vec<[usize; 4]> = Vec::new();
     let mut current = [0usize; 4];
     let mut in_quotes = false;
+    // As in the csv crate, a quote opens a quoted value only at the start of a field;
+    // elsewhere (`15" monitor`) it is an ordinary character.
+    let mut field_start = true;
     let mut has_content = false;
-    for c in text.chars() {
-        match c {
-            '"' => {
-                in_quotes = !in_quotes;
-                has_content = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
             }
-            '\n' | '\r' if !in_quotes => {
+            continue;
+        }
+        match c {
+            '"' if field_start => {
+                in_quotes = true;
+                has_content = true;
+                field_start = false;
+            }
+            '\n' | '\r' => {
                 if has_content {
                     counts.push(current);
                     if counts.len() == SAMPLE_RECORDS {
@@ -261,16 +285,19 @@ fn sniff_delimiter(text: &str) -> char {
                 }
                 current = [0; 4];
                 has_content = false;
+                field_start = true;
             }
-            _ if !in_quotes => {
+            _ => {
                 if let Some(i) = CANDIDATES.iter().position(|&d| d == c) {
                     current[i] += 1;
+                    field_start = true;
+                } else {
+                    field_start = false;
                 }
                 if !c.is_whitespace() {
                     has_content = true;
                 }
             }
-            _ => {}
         }
     }
     if has_content && counts.len() < SAMPLE_RECORDS {
@@ -302,9 +329,13 @@ fn read_delimited(file_name: &str, text: &str, encoding: &str) -> Result<Table, 
         .from_reader(text.as_bytes());
     let mut builder = TableBuilder::new(file_name);
     let mut record = csv::StringRecord::new();
-    // Spreadsheet row of the previous record and the text line it ended on: the csv crate
-    // skips empty lines, which a spreadsheet still shows as (empty) rows.
-    let mut previous: Option<(usize, u64)> = None;
+    let bytes = text.as_bytes();
+    // The csv crate's line numbers miss line breaks inside quotes and the blank lines it
+    // skips, so rows are counted here: a spreadsheet row starts at every line break that
+    // is not inside a quoted value, blank lines included.
+    let mut consumed = 0usize;
+    let mut breaks_before = 0usize;
+    let mut quoted_breaks = 0usize;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -312,7 +343,7 @@ fn read_delimited(file_name: &str, text: &str, encoding: &str) -> Result<Table, 
             Err(error) => {
                 let row = error
                     .position()
-                    .map(|p| p.line() as u32)
+                    .map(|p| 1 + line_breaks(bytes, 0, p.byte() as usize) as u32)
                     .unwrap_or_default();
                 return Err(IntelError::Malformed {
                     file: file_name.to_string(),
@@ -321,19 +352,19 @@ fn read_delimited(file_name: &str, text: &str, encoding: &str) -> Result<Table, 
                 });
             }
         }
-        let start_line = record.position().map(|p| p.line()).unwrap_or(1);
-        let row_number = match previous {
-            None => start_line as usize,
-            Some((prev_row, prev_end_line)) => {
-                let skipped_blank_lines = start_line.saturating_sub(prev_end_line + 1);
-                prev_row + 1 + skipped_blank_lines as usize
-            }
-        };
-        let inner_newlines = record
+        let end = (reader.position().byte() as usize).min(bytes.len());
+        let mut content_start = consumed;
+        while content_start < end && matches!(bytes[content_start], b'\r' | b'\n') {
+            content_start += 1;
+        }
+        breaks_before += line_breaks(bytes, consumed, content_start);
+        let row_number = 1 + breaks_before - quoted_breaks;
+        quoted_breaks += record
             .iter()
-            .map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64)
-            .sum::<u64>();
-        previous = Some((row_number, start_line + inner_newlines));
+            .map(|field| line_breaks(field.as_bytes(), 0, field.len()))
+            .sum::<usize>();
+        breaks_before += line_breaks(bytes, content_start, end);
+        consumed = end;
         builder.push(row_number, record.iter())?;
     }
     let mut table = builder.finish()?;
