@@ -1,0 +1,119 @@
+//! The home screen: the guided path with progress computed from the data.
+
+use devicerisk_core::DeviceStatus;
+
+use crate::places::count;
+use crate::{Api, ApiResult, AppStatus, ChecklistStep, StepState};
+
+fn step(
+    key: &str,
+    title: &str,
+    description: &str,
+    state: StepState,
+    detail: String,
+) -> ChecklistStep {
+    ChecklistStep {
+        key: key.to_string(),
+        title: title.to_string(),
+        description: description.to_string(),
+        state,
+        detail,
+    }
+}
+
+impl Api {
+    pub fn status(&self) -> ApiResult<AppStatus> {
+        let db = self.store.db();
+        let clinic = db.clinic()?;
+        let sites = db.sites()?;
+        let zones = db.zones()?;
+        let vendors = db.vendors()?;
+        let devices = db.devices()?;
+        let in_use: Vec<_> = devices
+            .iter()
+            .filter(|d| d.fields.status != DeviceStatus::Decommissioned)
+            .collect();
+        let with_gaps = in_use
+            .iter()
+            .filter(|d| !d.fields.gaps().is_empty())
+            .count() as u32;
+        let device_count = in_use.len() as u32;
+
+        let clinic_step = match &clinic {
+            None => step_todo("Not filled in yet."),
+            Some(profile)
+                if profile.security_officer.is_none() || profile.contact_email.is_none() =>
+            {
+                (
+                    StepState::InProgress,
+                    format!(
+                        "{}: add the security officer and a contact e-mail.",
+                        profile.name
+                    ),
+                )
+            }
+            Some(profile) => (StepState::Done, profile.name.clone()),
+        };
+        let sites_step = match (sites.len(), zones.len()) {
+            (0, _) => step_todo("No sites yet."),
+            (s, 0) => (
+                StepState::InProgress,
+                format!("{}, no network zones yet.", count(s as u32, "site")),
+            ),
+            (s, z) => (
+                StepState::Done,
+                format!(
+                    "{}, {}.",
+                    count(s as u32, "site"),
+                    count(z as u32, "network zone")
+                ),
+            ),
+        };
+        let vendors_step = match vendors.len() {
+            0 => step_todo("No vendors yet."),
+            n => (StepState::Done, format!("{}.", count(n as u32, "vendor"))),
+        };
+        let devices_step = match (device_count, with_gaps) {
+            (0, _) => step_todo("No devices yet: add them one by one or import a spreadsheet."),
+            (n, 0) => (
+                StepState::Done,
+                format!("{}, every fact known.", count(n, "device")),
+            ),
+            (n, g) => (
+                StepState::InProgress,
+                format!("{}, {g} with unknown facts.", count(n, "device")),
+            ),
+        };
+        let coming = || (StepState::Coming, "Coming in a later version.".to_string());
+
+        let plan: [(&str, &str, &str, (StepState, String)); 8] = [
+            ("clinic", "Clinic profile", "Name the clinic and who answers for security.", clinic_step),
+            ("sites_zones", "Sites and network zones", "Where devices are, and which network segments (VLANs) they sit on.", sites_step),
+            ("vendors", "Vendors", "Manufacturers and service companies, with their security contacts and commitments.", vendors_step),
+            ("devices", "Devices", "Every connected medical device, with what is known and what is not.", devices_step),
+            ("questionnaires", "Questionnaires", "Answer the clinic-wide and per-device security questions.", coming()),
+            ("risks", "Risks", "Rate, treat and accept the risks the answers reveal.", coming()),
+            ("lifecycle", "Lifecycle plan", "Plan patches, isolation and replacement of unsupported devices.", coming()),
+            ("audit_packet", "Audit packet", "Produce the evidence packet for auditors and insurers.", coming()),
+        ];
+        let steps = plan
+            .into_iter()
+            .map(|(key, title, description, (state, detail))| {
+                step(key, title, description, state, detail)
+            })
+            .collect();
+        Ok(AppStatus {
+            db_path: self.db_path().display().to_string(),
+            is_empty: clinic.is_none()
+                && sites.is_empty()
+                && vendors.is_empty()
+                && devices.is_empty(),
+            device_count,
+            steps,
+        })
+    }
+}
+
+fn step_todo(detail: &str) -> (StepState, String) {
+    (StepState::Todo, detail.to_string())
+}
