@@ -1,0 +1,34 @@
+//! The explainable risk method (DESIGN.md section 5): the method as data, and the pure engine that
+//! applies it to one device.
+//!
+//! - [`method`]: the method file (`assets/risk/method.toml`), parsed and validated into a
+//!   [`Method`]: scales, factors with weights and plain-word explanations, impact rules, the 5×5
+//!   matrix, the compensating-control library and the "what would lower it" actions.
+//! - [`engine`]: [`RiskInput`] (the facts the method reads), [`score`] (the allocation-free hot
+//!   path used to recompute thousands of devices) and [`assess`] (the same numbers plus the
+//!   explanation a COO can defend in front of an auditor).
+//! - [`actions`]: [`what_would_lower`], which re-runs the method with each action applied and
+//!   ranks the actions by how far they lower the residual level.
+//!
+//! Invariants, enforced by [`Method`] validation and checked by the property tests:
+//! a weakness never lowers likelihood, a control never raises residual risk, a more critical
+//! clinical function never lowers impact, and the matrix never gives a lower level for a higher
+//! likelihood or impact.
+
+pub mod actions;
+pub mod engine;
+pub mod method;
+
+pub use actions::{what_would_lower, Action};
+pub use engine::{
+    assess, score, Assessment, ControlContribution, ControlStatus, FactorContribution, FactorKind,
+    KnownVulnerabilities, RiskInput, Score,
+};
+pub use method::{
+    ActionDef, ActionId, ControlDef, ControlScope, FactorDef, FactorGroup, ImpactDimension,
+    ImpactRuleDef, ImpactRuleId, LikelihoodFactorId, Method, MethodDoc, MethodError, RiskLevel,
+    ScaleStep,
+};
+
+#[cfg(test)]
+mod tests;
