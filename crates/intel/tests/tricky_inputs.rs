@@ -993,3 +993,47 @@ fn old_mac_line_ends_and_inch_marks() {
     assert_eq!(table.rows[0].cells, vec!["Monitor 15\" screen", "a, b"]);
     assert_eq!(table.rows[1].cells, vec!["Pump", "x; \"y\""]);
 }
+
+#[test]
+fn xlsx_stray_value_in_the_far_corner_is_reported_not_allocated() {
+    let files = Files::new();
+    let path = files.path("stray.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "Name").unwrap();
+    sheet.write_string(1, 0, "Pump").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    workbook.save(&path).unwrap();
+    let message = read_table(&path).unwrap_err().to_string();
+    assert_mentions(&message, &["stray.xlsx", "row 1048576", "column XFD"]);
+}
+
+#[test]
+fn xlsx_value_left_of_the_header_is_named() {
+    let files = Files::new();
+    let path = files.path("left.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(1, 1, "Name").unwrap();
+    sheet.write_string(1, 2, "Serial").unwrap();
+    sheet.write_string(2, 1, "Pump").unwrap();
+    sheet.write_string(3, 0, "note to self").unwrap();
+    workbook.save(&path).unwrap();
+    let message = read_table(&path).unwrap_err().to_string();
+    assert_mentions(
+        &message,
+        &[
+            "left.xlsx",
+            "row 2",
+            "column A (row 4 has \"note to self\" there)",
+        ],
+    );
+}
+
+#[test]
+fn utf16le_without_bom_is_recognised() {
+    let bytes = utf16("Name\tSerial\r\nPump Müller\tS1\r\n", false);
+    let table = read("nobom.txt", &bytes[2..]).unwrap();
+    assert_eq!(table.encoding, "UTF-16LE");
+    assert_eq!(table.rows[0].cells, vec!["Pump Müller", "S1"]);
+}

@@ -8,7 +8,7 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader};
 
 use crate::IntelError;
 
@@ -200,6 +200,14 @@ fn decode_text<'a>(
                 )));
             }
             (text, label)
+        } else if let Some((encoding, label)) = utf16_without_bom(bytes) {
+            let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+            if had_errors {
+                return Err(not_text(format!(
+                    "it looks like {label} text without a byte-order mark but does not decode"
+                )));
+            }
+            (text, label)
         } else if let Some(offset) = bytes.iter().position(|&b| b == 0) {
             return Err(not_text(format!(
                 "it contains binary data (a NUL byte at offset {offset}); save it as CSV or XLSX"
@@ -235,6 +243,30 @@ fn decode_text<'a>(
         )));
     }
     Ok((text, encoding))
+}
+
+/// Some tools write UTF-16 without a byte-order mark. Latin text then has a NUL in every
+/// other byte, which no CSV or binary format shows so regularly.
+fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even_zeros = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_zeros = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    if odd_zeros * 10 >= pairs * 9 && even_zeros == 0 {
+        Some((encoding_rs::UTF_16LE, "UTF-16LE"))
+    } else if even_zeros * 10 >= pairs * 9 && odd_zeros == 0 {
+        Some((encoding_rs::UTF_16BE, "UTF-16BE"))
+    } else {
+        None
+    }
 }
 
 /// Line breaks in `bytes[from..to]`: LF, CRLF and a lone CR each count once.
@@ -377,16 +409,14 @@ fn read_delimited(file_name: &str, text: &str, encoding: &str) -> Result<Table, 
 fn read_zip_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, IntelError> {
     let xlsx_error =
         match calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(Cursor::new(bytes)) {
-            Ok(mut workbook) => {
-                return read_workbook(file_name, &mut workbook, SourceFormat::Xlsx);
-            }
+            Ok(mut workbook) => return read_xlsx(file_name, &mut workbook),
             Err(error) => error,
         };
     // LibreOffice files are zips too; try them before blaming the file.
     if let Ok(mut workbook) =
         calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(Cursor::new(bytes))
     {
-        return read_workbook(file_name, &mut workbook, SourceFormat::Ods);
+        return read_workbook_range(file_name, &mut workbook, SourceFormat::Ods);
     }
     Err(IntelError::Workbook {
         file: file_name.to_string(),
@@ -398,7 +428,7 @@ fn read_zip_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, IntelError>
 
 fn read_xls(file_name: &str, bytes: &[u8]) -> Result<Table, IntelError> {
     match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(Cursor::new(bytes)) {
-        Ok(mut workbook) => read_workbook(file_name, &mut workbook, SourceFormat::Xls),
+        Ok(mut workbook) => read_workbook_range(file_name, &mut workbook, SourceFormat::Xls),
         Err(error) => Err(IntelError::Workbook {
             file: file_name.to_string(),
             detail: format!("it looks like an Excel 97-2003 file but cannot be read: {error}"),
@@ -406,7 +436,53 @@ fn read_xls(file_name: &str, bytes: &[u8]) -> Result<Table, IntelError> {
     }
 }
 
-fn read_workbook<RS, R>(
+/// The first visible worksheet: what a user sees on opening the file.
+fn first_sheet<RS, R>(file_name: &str, workbook: &R) -> Result<String, IntelError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
+    let sheets = workbook.sheets_metadata();
+    sheets
+        .iter()
+        .find(|s| {
+            s.typ == calamine::SheetType::WorkSheet && s.visible == calamine::SheetVisible::Visible
+        })
+        .or_else(|| sheets.first())
+        .map(|s| s.name.clone())
+        .ok_or_else(|| IntelError::Workbook {
+            file: file_name.to_string(),
+            detail: "it contains no sheets".to_string(),
+        })
+}
+
+/// XLSX cells are streamed rather than loaded as one rectangle: a single stray value in a
+/// far corner (XFD1048576) would otherwise allocate billions of empty cells.
+fn read_xlsx(
+    file_name: &str,
+    workbook: &mut calamine::Xlsx<Cursor<&[u8]>>,
+) -> Result<Table, IntelError> {
+    let sheet = first_sheet(file_name, workbook)?;
+    let sheet_error = |error: calamine::XlsxError| IntelError::Workbook {
+        file: file_name.to_string(),
+        detail: format!("sheet '{sheet}' cannot be read: {error}"),
+    };
+    let mut collector = SheetCollector::new(file_name);
+    {
+        let mut cells = workbook
+            .worksheet_cells_reader(&sheet)
+            .map_err(sheet_error)?;
+        while let Some(cell) = cells.next_cell().map_err(sheet_error)? {
+            let (row, col) = cell.get_position();
+            let text = data_ref_text(cell.get_value());
+            collector.cell(row, col, text)?;
+        }
+    }
+    collector.finish(&sheet, SourceFormat::Xlsx)
+}
+
+/// ODS and XLS through calamine's rectangular range (their readers have no cell stream).
+fn read_workbook_range<RS, R>(
     file_name: &str,
     workbook: &mut R,
     format: SourceFormat,
@@ -416,71 +492,156 @@ where
     R: Reader<RS>,
     R::Error: std::fmt::Display,
 {
-    // The first visible worksheet is what a user sees on opening the file.
-    let sheet = workbook
-        .sheets_metadata()
-        .iter()
-        .find(|s| {
-            s.typ == calamine::SheetType::WorkSheet && s.visible == calamine::SheetVisible::Visible
-        })
-        .or_else(|| workbook.sheets_metadata().first())
-        .map(|s| s.name.clone())
-        .ok_or_else(|| IntelError::Workbook {
-            file: file_name.to_string(),
-            detail: "it contains no sheets".to_string(),
-        })?;
+    let sheet = first_sheet(file_name, workbook)?;
     let range = workbook
         .worksheet_range(&sheet)
         .map_err(|error| IntelError::Workbook {
             file: file_name.to_string(),
             detail: format!("sheet '{sheet}' cannot be read: {error}"),
         })?;
-    let Some((first_row, _)) = range.start() else {
-        return Err(IntelError::EmptySheet {
-            file: file_name.to_string(),
-            sheet,
-        });
-    };
-    let mut builder = TableBuilder::new(file_name);
-    let mut texts: Vec<String> = Vec::with_capacity(range.width());
-    for (offset, cells) in range.rows().enumerate() {
-        texts.clear();
-        texts.extend(cells.iter().map(cell_text));
-        builder.push(
-            first_row as usize + offset + 1,
-            texts.iter().map(String::as_str),
-        )?;
+    let mut collector = SheetCollector::new(file_name);
+    if let Some((first_row, first_col)) = range.start() {
+        for (row, col, value) in range.used_cells() {
+            collector.cell(
+                first_row + row as u32,
+                first_col + col as u32,
+                data_text(value),
+            )?;
+        }
     }
-    let mut table = builder.finish().map_err(|error| match error {
-        IntelError::Empty { file } => IntelError::EmptySheet { file, sheet },
-        other => other,
-    })?;
-    table.format = format;
-    table.encoding = format.label().to_string();
-    table.delimiter = None;
-    Ok(table)
+    collector.finish(&sheet, format)
+}
+
+/// Gathers the cells of a sheet, row by row in sheet order, into a [`TableBuilder`].
+/// Columns are counted from the header row's first value, so a table that starts at C3
+/// has "C" as its first column.
+struct SheetCollector<'a> {
+    builder: TableBuilder<'a>,
+    row: Option<u32>,
+    cells: Vec<(u32, String)>,
+    dense: Vec<String>,
+}
+
+impl<'a> SheetCollector<'a> {
+    fn new(file_name: &'a str) -> Self {
+        SheetCollector {
+            builder: TableBuilder::new(file_name),
+            row: None,
+            cells: Vec::new(),
+            dense: Vec::new(),
+        }
+    }
+
+    fn cell(&mut self, row: u32, col: u32, text: String) -> Result<(), IntelError> {
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        match self.row {
+            Some(current) if current == row => {}
+            Some(current) if row < current => {
+                return Err(IntelError::Workbook {
+                    file: self.builder.file_name.to_string(),
+                    detail: format!(
+                        "row {} is stored after row {}; open and save it again in Excel",
+                        row + 1,
+                        current + 1
+                    ),
+                });
+            }
+            _ => {
+                self.flush()?;
+                self.row = Some(row);
+            }
+        }
+        self.cells.push((col, text));
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), IntelError> {
+        let Some(row) = self.row else {
+            return Ok(());
+        };
+        if self.cells.is_empty() {
+            return Ok(());
+        }
+        self.cells.sort_by_key(|c| c.0);
+        let first = self.cells[0].0 as usize;
+        if self.builder.header_row == 0 {
+            self.builder.column_offset = first;
+        }
+        let offset = self.builder.column_offset;
+        if first < offset {
+            return Err(self
+                .builder
+                .blank_header(row as usize + 1, first, &self.cells[0].1));
+        }
+        let last = self.cells[self.cells.len() - 1].0 as usize;
+        self.dense.clear();
+        self.dense.resize(last - offset + 1, String::new());
+        for (col, text) in self.cells.drain(..) {
+            self.dense[col as usize - offset] = text;
+        }
+        self.builder
+            .push(row as usize + 1, self.dense.iter().map(String::as_str))
+    }
+
+    fn finish(mut self, sheet: &str, format: SourceFormat) -> Result<Table, IntelError> {
+        self.flush()?;
+        let mut table = self.builder.finish().map_err(|error| match error {
+            IntelError::Empty { file } => IntelError::EmptySheet {
+                file,
+                sheet: sheet.to_string(),
+            },
+            other => other,
+        })?;
+        table.format = format;
+        table.encoding = format.label().to_string();
+        table.delimiter = None;
+        Ok(table)
+    }
 }
 
 /// The text a user sees in a workbook cell; dates become ISO dates.
-fn cell_text(cell: &Data) -> String {
+fn data_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
-        Data::String(text) => text.clone(),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
         Data::Int(n) => n.to_string(),
         Data::Float(f) => float_text(*f),
-        Data::Bool(true) => "TRUE".to_string(),
-        Data::Bool(false) => "FALSE".to_string(),
-        Data::DateTime(when) if when.is_datetime() => {
-            let (y, m, d, hh, mm, ss, _) = when.to_ymd_hms_milli();
-            if (hh, mm, ss) == (0, 0, 0) {
-                format!("{y:04}-{m:02}-{d:02}")
-            } else {
-                format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
-            }
-        }
-        Data::DateTime(duration) => float_text(duration.as_f64()),
-        Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Bool(b) => bool_text(*b),
+        Data::DateTime(when) => datetime_text(when),
         Data::Error(error) => format!("#{error:?}"),
+    }
+}
+
+fn data_ref_text(cell: &DataRef) -> String {
+    match cell {
+        DataRef::Empty => String::new(),
+        DataRef::SharedString(text) => text.to_string(),
+        DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => {
+            text.clone()
+        }
+        DataRef::Int(n) => n.to_string(),
+        DataRef::Float(f) => float_text(*f),
+        DataRef::Bool(b) => bool_text(*b),
+        DataRef::DateTime(when) => datetime_text(when),
+        DataRef::Error(error) => format!("#{error:?}"),
+    }
+}
+
+fn bool_text(value: bool) -> String {
+    if value { "TRUE" } else { "FALSE" }.to_string()
+}
+
+fn datetime_text(when: &calamine::ExcelDateTime) -> String {
+    if !when.is_datetime() {
+        return float_text(when.as_f64());
+    }
+    let (y, m, d, hh, mm, ss, _) = when.to_ymd_hms_milli();
+    if (hh, mm, ss) == (0, 0, 0) {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
     }
 }
 
@@ -498,6 +659,8 @@ fn float_text(value: f64) -> String {
 struct TableBuilder<'a> {
     file_name: &'a str,
     header_row: usize,
+    /// Sheet column of the table's first column (0 = A); text files start at A.
+    column_offset: usize,
     headers: Vec<String>,
     /// Trailing headerless columns are dropped when they hold nothing.
     header_width: usize,
@@ -509,6 +672,7 @@ impl<'a> TableBuilder<'a> {
         TableBuilder {
             file_name,
             header_row: 0,
+            column_offset: 0,
             headers: Vec::new(),
             header_width: 0,
             rows: Vec::new(),
@@ -597,7 +761,7 @@ impl<'a> TableBuilder<'a> {
                 return Err(IntelError::BlankHeader {
                     file: self.file_name.to_string(),
                     row,
-                    column: column_letter(index),
+                    column: self.letter(index),
                 });
             }
             if header.chars().count() > 200 {
@@ -605,7 +769,7 @@ impl<'a> TableBuilder<'a> {
                     file: self.file_name.to_string(),
                     detail: format!(
                         "row {row}, column {} is {} characters long, which is not a column name",
-                        column_letter(index),
+                        self.letter(index),
                         header.chars().count()
                     ),
                 });
@@ -619,8 +783,8 @@ impl<'a> TableBuilder<'a> {
                     file: self.file_name.to_string(),
                     row,
                     header: header.clone(),
-                    first: format!("{} '{}'", column_letter(first), headers[first]),
-                    second: column_letter(index),
+                    first: format!("{} '{}'", self.letter(first), headers[first]),
+                    second: self.letter(index),
                 });
             }
         }
@@ -631,28 +795,37 @@ impl<'a> TableBuilder<'a> {
     fn ragged(&self, row_number: usize, index: usize, value: &str) -> IntelError {
         // A value under a header cell that was blank: the header is missing, not the data.
         if index < self.header_width {
-            return IntelError::BlankHeader {
-                file: self.file_name.to_string(),
-                row: self.header_row as u32,
-                column: format!(
-                    "{} (row {row_number} has \"{}\" there)",
-                    column_letter(index),
-                    shorten(value)
-                ),
-            };
+            return self.blank_header(row_number, self.column_offset + index, value);
         }
         IntelError::RaggedRow {
             file: self.file_name.to_string(),
             row: row_number as u32,
             cells: index as u32 + 1,
             headers: self.headers.len() as u32,
-            column: column_letter(index),
+            column: self.letter(index),
             extra: shorten(value),
         }
     }
 
+    /// A value in a column whose header is empty; `sheet_column` counts from column A.
+    fn blank_header(&self, row_number: usize, sheet_column: usize, value: &str) -> IntelError {
+        IntelError::BlankHeader {
+            file: self.file_name.to_string(),
+            row: self.header_row as u32,
+            column: format!(
+                "{} (row {row_number} has \"{}\" there)",
+                column_letter(sheet_column),
+                shorten(value)
+            ),
+        }
+    }
+
+    fn letter(&self, index: usize) -> String {
+        column_letter(self.column_offset + index)
+    }
+
     fn column_name(&self, index: usize) -> String {
-        format!("{} '{}'", column_letter(index), self.headers[index])
+        format!("{} '{}'", self.letter(index), self.headers[index])
     }
 
     fn finish(self) -> Result<Table, IntelError> {
