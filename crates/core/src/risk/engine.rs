@@ -10,6 +10,7 @@ use specta::Type;
 use super::method::{
     ControlScope, FactorGroup, ImpactDimension, ImpactRuleId, LikelihoodFactorId, Method, RiskLevel,
 };
+use super::text::Text;
 use crate::model::DeviceFields;
 use crate::vocab::*;
 
@@ -119,17 +120,17 @@ impl From<FactorGroup> for FactorKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct FactorContribution {
     /// The factor's or impact rule's id in the method.
-    pub factor: String,
+    pub factor: Text,
     pub kind: FactorKind,
     /// For impact reasons: the dimension this rule decided.
     pub dimension: Option<ImpactDimension>,
-    pub label: String,
+    pub label: Text,
     /// Likelihood reasons: the signed points added. Impact reasons: the dimension's level (1-5).
     pub contribution: i32,
     /// The assigned control that cancels this factor in the residual risk, if any.
-    pub offset_by: Option<String>,
+    pub offset_by: Option<Text>,
     /// Plain words, e.g. "Sits on a flat network shared with office PCs, ...: +2 likelihood points".
-    pub explanation: String,
+    pub explanation: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -146,18 +147,18 @@ pub enum ControlStatus {
 /// An assigned control and what it did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct ControlContribution {
-    pub control: String,
-    pub label: String,
+    pub control: Text,
+    pub label: Text,
     pub status: ControlStatus,
     /// The documented effect, in plain words.
-    pub effect: String,
+    pub effect: Text,
 }
 
 /// A full, explained assessment of one device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Assessment {
     /// The version of the method that produced this result.
-    pub method_version: String,
+    pub method_version: Text,
     pub points: i32,
     pub likelihood: u8,
     pub impact: u8,
@@ -488,40 +489,34 @@ pub fn assess(method: &Method, input: &RiskInput) -> Assessment {
         if trace.factors & bit == 0 {
             continue;
         }
-        let def = method.factor(id);
+        let text = &method.factor_text[id as usize];
         let offset_by = if trace.offset & bit != 0 {
             offsetting_control(method, &trace, bit)
         } else {
             None
         };
         factors.push(FactorContribution {
-            factor: def.id.clone(),
-            kind: def.group.into(),
+            factor: text.id.clone(),
+            kind: id.group().into(),
             dimension: None,
-            label: def.label.clone(),
-            contribution: def.points,
+            label: text.label.clone(),
+            contribution: method.points[id as usize],
             offset_by,
-            explanation: likelihood_sentence(&def.explanation, def.points),
+            explanation: text.sentence.clone(),
         });
     }
     // Biggest reasons first; the sort is stable, so ties keep the method's order.
     factors.sort_by_key(|f| -f.contribution);
     for (slot, dimension) in ImpactDimension::ALL.into_iter().enumerate() {
-        let def = method.impact_rule(trace.dimension_rule[slot]);
-        let level = trace.dimension_level[slot];
+        let text = &method.rule_text[trace.dimension_rule[slot] as usize];
         factors.push(FactorContribution {
-            factor: def.id.clone(),
+            factor: text.id.clone(),
             kind: FactorKind::Impact,
             dimension: Some(dimension),
-            label: def.label.clone(),
-            contribution: i32::from(level),
+            label: text.label.clone(),
+            contribution: i32::from(trace.dimension_level[slot]),
             offset_by: None,
-            explanation: impact_sentence(
-                &def.explanation,
-                method.dimension_label(dimension),
-                level,
-                method.impact_label(level),
-            ),
+            explanation: text.sentence.clone(),
         });
     }
     let controls = input
@@ -529,29 +524,29 @@ pub fn assess(method: &Method, input: &RiskInput) -> Assessment {
         .iter()
         .map(|id| match method.control_index(id) {
             Some(index) => {
-                let def = &method.controls()[index];
+                let text = &method.control_text[index];
                 let status = if trace.controls_applied & (1 << index) != 0 {
                     ControlStatus::Applied
                 } else {
                     ControlStatus::NotApplicable
                 };
                 ControlContribution {
-                    control: def.id.clone(),
-                    label: def.label.clone(),
+                    control: text.id.clone(),
+                    label: text.label.clone(),
                     status,
-                    effect: def.effect.clone(),
+                    effect: text.sentence.clone(),
                 }
             }
             None => ControlContribution {
-                control: id.clone(),
-                label: id.clone(),
+                control: id.as_str().into(),
+                label: id.as_str().into(),
                 status: ControlStatus::NotInMethod,
-                effect: String::new(),
+                effect: "Not in this version of the method: no effect".into(),
             },
         })
         .collect();
     Assessment {
-        method_version: method.version().to_string(),
+        method_version: method.version.clone(),
         points: score.points,
         likelihood: score.likelihood,
         impact: score.impact,
@@ -566,7 +561,7 @@ pub fn assess(method: &Method, input: &RiskInput) -> Assessment {
 }
 
 /// The first applied control (in library order) whose offsets include the factor bit.
-fn offsetting_control(method: &Method, trace: &Trace, bit: u64) -> Option<String> {
+fn offsetting_control(method: &Method, trace: &Trace, bit: u64) -> Option<Text> {
     method
         .control_effects
         .iter()
@@ -574,52 +569,5 @@ fn offsetting_control(method: &Method, trace: &Trace, bit: u64) -> Option<String
         .find(|(index, effect)| {
             trace.controls_applied & (1 << index) != 0 && effect.offsets & bit != 0
         })
-        .map(|(index, _)| method.controls()[index].id.clone())
-}
-
-/// "<template>: +2 likelihood points", built without the formatting machinery.
-fn likelihood_sentence(template: &str, points: i32) -> String {
-    let mut text = String::with_capacity(template.len() + 28);
-    text.push_str(template);
-    text.push_str(": ");
-    text.push(if points < 0 { '-' } else { '+' });
-    push_number(&mut text, points.unsigned_abs());
-    text.push_str(if points.abs() == 1 {
-        " likelihood point"
-    } else {
-        " likelihood points"
-    });
-    text
-}
-
-/// "<template>: patient safety impact 4 (Major)".
-fn impact_sentence(template: &str, dimension: &str, level: u8, level_label: &str) -> String {
-    let mut text = String::with_capacity(template.len() + dimension.len() + level_label.len() + 16);
-    text.push_str(template);
-    text.push_str(": ");
-    text.push_str(dimension);
-    text.push_str(" impact ");
-    push_number(&mut text, u32::from(level));
-    if !level_label.is_empty() {
-        text.push_str(" (");
-        text.push_str(level_label);
-        text.push(')');
-    }
-    text
-}
-
-fn push_number(text: &mut String, mut value: u32) {
-    let mut digits = [0u8; 10];
-    let mut len = 0;
-    loop {
-        digits[len] = b'0' + (value % 10) as u8;
-        len += 1;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    for &digit in digits[..len].iter().rev() {
-        text.push(char::from(digit));
-    }
+        .map(|(index, _)| method.control_text[index].id.clone())
 }

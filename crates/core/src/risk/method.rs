@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use super::text::Text;
+
 /// The method shipped with the app. Embedded, so the crate stays free of I/O.
 const BUILTIN_TOML: &str = include_str!("../../../../assets/risk/method.toml");
 
@@ -411,10 +413,26 @@ pub(crate) struct ControlEffect {
     pub reduce_availability: u8,
 }
 
+/// The words of one reason, built once per method and shared by every result.
+#[derive(Debug, Clone)]
+pub(crate) struct ReasonText {
+    pub id: Text,
+    pub label: Text,
+    /// A likelihood factor's or impact rule's full sentence; a control's effect.
+    pub sentence: Text,
+}
+
 /// A validated method, with lookup tables so the engine never searches by string.
 #[derive(Debug, Clone)]
 pub struct Method {
     doc: MethodDoc,
+    pub(crate) version: Text,
+    /// By `LikelihoodFactorId`.
+    pub(crate) factor_text: Vec<ReasonText>,
+    /// By `ImpactRuleId`.
+    pub(crate) rule_text: Vec<ReasonText>,
+    /// Parallel to `doc.controls`.
+    pub(crate) control_text: Vec<ReasonText>,
     pub(crate) points: [i32; LikelihoodFactorId::COUNT],
     /// Bit set of the factors with positive points: the only ones a control may cancel.
     pub(crate) positive_points: u64,
@@ -581,7 +599,53 @@ impl Method {
             .iter()
             .filter(|id| points[**id as usize] > 0)
             .fold(0, |set, id| set | 1 << *id as u32);
+        let factor_text = LikelihoodFactorId::ALL
+            .iter()
+            .map(|id| {
+                let def = &doc.factors[factor_pos[*id as usize]];
+                ReasonText {
+                    id: def.id.as_str().into(),
+                    label: def.label.as_str().into(),
+                    sentence: likelihood_sentence(&def.explanation, def.points).into(),
+                }
+            })
+            .collect();
+        let rule_text = ImpactRuleId::ALL
+            .iter()
+            .map(|id| {
+                let def = &doc.impact_rules[rule_pos[*id as usize]];
+                let dimension = doc
+                    .impact_dimensions
+                    .iter()
+                    .find(|d| d.id == def.dimension)
+                    .map_or("", |d| d.label.as_str());
+                ReasonText {
+                    id: def.id.as_str().into(),
+                    label: def.label.as_str().into(),
+                    sentence: impact_sentence(
+                        &def.explanation,
+                        dimension,
+                        def.level,
+                        scale_label(&doc.impact_scale, def.level),
+                    )
+                    .into(),
+                }
+            })
+            .collect();
+        let control_text = doc
+            .controls
+            .iter()
+            .map(|c| ReasonText {
+                id: c.id.as_str().into(),
+                label: c.label.as_str().into(),
+                sentence: c.effect.as_str().into(),
+            })
+            .collect();
         Ok(Method {
+            version: doc.version.as_str().into(),
+            factor_text,
+            rule_text,
+            control_text,
             doc,
             points,
             positive_points,
@@ -661,6 +725,21 @@ impl Method {
             .iter()
             .find(|d| d.id == dimension)
             .map_or("", |d| d.label.as_str())
+    }
+}
+
+/// "<explanation>: +2 likelihood points".
+fn likelihood_sentence(explanation: &str, points: i32) -> String {
+    let unit = if points.abs() == 1 { "point" } else { "points" };
+    format!("{explanation}: {points:+} likelihood {unit}")
+}
+
+/// "<explanation>: Patient safety impact 4 (Major)".
+fn impact_sentence(explanation: &str, dimension: &str, level: u8, level_label: &str) -> String {
+    if level_label.is_empty() {
+        format!("{explanation}: {dimension} impact {level}")
+    } else {
+        format!("{explanation}: {dimension} impact {level} ({level_label})")
     }
 }
 

@@ -18,6 +18,7 @@
 pub mod actions;
 pub mod engine;
 pub mod method;
+pub mod text;
 
 pub use actions::{what_would_lower, Action};
 pub use engine::{
@@ -29,6 +30,7 @@ pub use method::{
     ImpactRuleDef, ImpactRuleId, LikelihoodFactorId, Method, MethodDoc, MethodError, RiskLevel,
     ScaleStep,
 };
+pub use text::Text;
 
 #[cfg(test)]
 mod tests;

@@ -786,7 +786,7 @@ fn input_is_built_from_a_device_record() {
     assert_eq!(input.default_credentials_changed, TriState::No);
     assert_eq!(input.questionnaire_gaps, 2);
     assert_eq!(input.vulnerabilities.advisories, 1);
-    let ids: Vec<String> = assess(method(), &input)
+    let ids: Vec<Text> = assess(method(), &input)
         .factors
         .into_iter()
         .map(|f| f.factor)
