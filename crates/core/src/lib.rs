@@ -2,6 +2,8 @@
 //! (validation, normalisation, gaps). Everything above this crate speaks these types.
 
 pub mod model;
+pub mod questionnaire;
+pub mod risk;
 pub mod validate;
 pub mod vocab;
 
