@@ -1,1 +1,350 @@
-fn main() {}
+//! `devicerisk`: the command line over `devicerisk_api::Api`.
+//!
+//! This binary is glue: it parses arguments, calls one `Api` function per command and prints the
+//! result. Anything a front end could need lives in the api crate, so the desktop app and the
+//! command line cannot drift apart.
+//!
+//! Exit codes: 0 ok, 1 user error (bad input file, unknown id, non-empty database...), 2 internal
+//! error (database or I/O failure that the user's input did not cause).
+
+mod bench;
+mod output;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use devicerisk_api::{
+    Api, ApiError, DemoOptions, DeviceList, DeviceQuery, ErrorCode, ExportFormat, ImportPreview,
+    ImportRequest,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "devicerisk",
+    version,
+    about = "DeviceRisk: inventory and risk of a clinic's connected medical devices",
+    after_help = "Exit codes: 0 ok, 1 user error (the message names the file, row and field), 2 internal error."
+)]
+struct Cli {
+    /// SQLite database file [default: the OS data directory, e.g. ~/.local/share/devicerisk/]
+    #[arg(long, global = true, env = "DEVICERISK_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database (or bring an existing one up to date) and say where it is.
+    Init,
+    /// Print the database path that would be used, without opening it.
+    DbPath,
+    /// Fill an empty database with a plausible demo clinic.
+    Demo {
+        /// Number of devices (about 30 is a small clinic; 10000 makes a benchmark-sized one).
+        #[arg(long, default_value_t = 30)]
+        devices: u32,
+        /// Seed of the generator: the same seed gives the same clinic.
+        #[arg(long, default_value_t = 1)]
+        seed: u32,
+    },
+    /// Import data from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export data to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Work with the device inventory.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+    /// Measure how fast things are.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a device inventory from CSV or XLSX; all rows or none.
+    Inventory {
+        /// CSV, TSV/TXT or XLSX file; columns are mapped by their headers.
+        file: PathBuf,
+        /// Show what would be created and updated and every problem, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Export the device inventory; the format follows the extension (.csv or .xlsx).
+    Inventory {
+        file: PathBuf,
+        /// Overrides the extension.
+        #[arg(long, value_enum)]
+        format: Option<FileFormat>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevicesCommand {
+    /// List devices (decommissioned ones only with --all).
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        /// Only devices whose name, manufacturer, model, tag, serial, address... contain TEXT.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Include decommissioned devices.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Time importing a demo inventory CSV into a fresh database and exporting it again,
+    /// against `sqlite3 .import` of the same file.
+    Import {
+        #[arg(long, default_value_t = 10_000)]
+        devices: u32,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+/// Why a command failed, already sorted into the two non-zero exit codes.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Exit 1: the user can fix it (the message says what and where).
+    User(String),
+    /// Exit 2: something went wrong that the input did not cause.
+    Internal(String),
+    /// Exit 0 quietly: stdout was closed by its reader (a pipe into `head`).
+    OutputClosed,
+}
+
+impl From<ApiError> for Failure {
+    // The message already spells out the field issues (they are there for forms to highlight).
+    fn from(error: ApiError) -> Self {
+        if error.is_user_error() {
+            Failure::User(error.message)
+        } else {
+            Failure::Internal(error.message)
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            // `devicerisk devices list | head`: the reader has all it wanted.
+            Failure::OutputClosed
+        } else {
+            Failure::Internal(format!("cannot write the output: {error}"))
+        }
+    }
+}
+
+impl From<serde_json::Error> for Failure {
+    fn from(error: serde_json::Error) -> Self {
+        Failure::Internal(format!("cannot write JSON: {error}"))
+    }
+}
+
+pub(crate) type CliResult = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            // --help and --version are not errors; a mistyped command is the user's to fix: 1,
+            // not clap's default 2, which this tool keeps for internal errors.
+            return if error.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) | Err(Failure::OutputClosed) => ExitCode::SUCCESS,
+        Err(Failure::User(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Internal(message)) => {
+            eprintln!("internal error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> CliResult {
+    let db_path = match &cli.db {
+        Some(path) => path.clone(),
+        None => devicerisk_api::default_db_path()?,
+    };
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Init => {
+            let api = Api::open(&db_path)?;
+            let status = api.status()?;
+            writeln!(
+                out,
+                "Database ready: {} ({} devices)",
+                status.db_path, status.device_count
+            )?;
+        }
+        Command::DbPath => writeln!(out, "{}", db_path.display())?,
+        Command::Demo { devices, seed } => {
+            let api = Api::open(&db_path)?;
+            let report = api.load_demo(DemoOptions { devices, seed })?;
+            output::demo_report(&mut out, &report)?;
+            writeln!(out, "Database: {}", db_path.display())?;
+        }
+        Command::Import(ImportCommand::Inventory {
+            file,
+            dry_run,
+            format,
+        }) => {
+            let api = Api::open(&db_path)?;
+            import_inventory(&api, &mut out, &file, dry_run, format)?;
+        }
+        Command::Export(ExportCommand::Inventory { file, format }) => {
+            let api = Api::open(&db_path)?;
+            let format = match format {
+                Some(FileFormat::Csv) => ExportFormat::Csv,
+                Some(FileFormat::Xlsx) => ExportFormat::Xlsx,
+                None => export_format_from_extension(&file)?,
+            };
+            let report = api.export_inventory(&file, format)?;
+            writeln!(out, "Exported {} devices to {}", report.rows, report.path)?;
+        }
+        Command::Devices(DevicesCommand::List {
+            format,
+            search,
+            all,
+        }) => {
+            let api = Api::open(&db_path)?;
+            let list = api.list_devices(DeviceQuery {
+                search,
+                include_decommissioned: all,
+                ..DeviceQuery::default()
+            })?;
+            list_devices(&mut out, &list, format)?;
+        }
+        Command::Bench(BenchCommand::Import { devices, runs }) => {
+            bench::import(&mut out, devices, runs)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn export_format_from_extension(file: &Path) -> Result<ExportFormat, Failure> {
+    let extension = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("csv") => Ok(ExportFormat::Csv),
+        Some("xlsx") => Ok(ExportFormat::Xlsx),
+        _ => Err(Failure::User(format!(
+            "{}: cannot tell the format from the extension; use .csv or .xlsx, or --format",
+            file.display()
+        ))),
+    }
+}
+
+fn import_request(file: &Path) -> ImportRequest {
+    ImportRequest {
+        path: file.to_string_lossy().into_owned(),
+        mapping: None,
+    }
+}
+
+fn import_inventory(
+    api: &Api,
+    out: &mut impl Write,
+    file: &Path,
+    dry_run: bool,
+    format: ReportFormat,
+) -> CliResult {
+    if dry_run {
+        let preview = api.preview_import(import_request(file))?;
+        match format {
+            ReportFormat::Json => output::json(out, &preview)?,
+            ReportFormat::Table => output::import_preview(out, &preview, &api.import_targets())?,
+        }
+        // The preview is printed either way; the exit code tells a script whether applying
+        // this file would succeed.
+        if preview.summary.with_errors > 0 {
+            return Err(Failure::User(format!(
+                "'{}': {} of {} rows have problems; nothing would be imported.",
+                preview.file_name, preview.summary.with_errors, preview.summary.rows
+            )));
+        }
+        return Ok(());
+    }
+    let report = match api.apply_import(import_request(file)) {
+        Ok(report) => report,
+        Err(error) if error.code == ErrorCode::ImportHasErrors => {
+            // The api's message lists the first few problems; the preview has every one, in
+            // the same words as --dry-run.
+            let preview = api.preview_import(import_request(file))?;
+            return Err(Failure::User(problems_message(&preview)));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    match format {
+        ReportFormat::Json => output::json(out, &report)?,
+        ReportFormat::Table => output::import_report(out, &report)?,
+    }
+    Ok(())
+}
+
+fn problems_message(preview: &ImportPreview) -> String {
+    let mut message = format!(
+        "'{}': nothing was imported because {} of {} rows have problems:",
+        preview.file_name, preview.summary.with_errors, preview.summary.rows
+    );
+    for issue in &preview.issues {
+        message.push_str("\n  ");
+        message.push_str(&output::issue_line(issue));
+    }
+    message
+}
+
+fn list_devices(out: &mut impl Write, list: &DeviceList, format: ListFormat) -> CliResult {
+    match format {
+        ListFormat::Json => output::json(out, list)?,
+        ListFormat::Table => output::device_table(out, list)?,
+        ListFormat::Csv => output::device_csv(out, list)?,
+    }
+    Ok(())
+}

@@ -3,7 +3,6 @@
 
 pub mod model;
 pub mod questionnaire;
-pub mod risk;
 pub mod validate;
 pub mod vocab;
 
