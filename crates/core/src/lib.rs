@@ -3,6 +3,7 @@
 
 pub mod model;
 pub mod questionnaire;
+pub mod risk;
 pub mod validate;
 pub mod vocab;
 
