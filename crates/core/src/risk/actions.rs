@@ -103,7 +103,8 @@ impl RiskInput {
 
 /// The actions that would lower the device's residual risk, best first: by how many levels they
 /// lower it, then by how far they lower likelihood and impact, then by likelihood points. Ties
-/// keep the method's order, which lists fixing the device before compensating for it.
+/// keep the order they are tried in: changes to the device's facts (in `ActionId` order) before
+/// controls (in library order), because fixing a device beats compensating for it.
 pub fn what_would_lower(method: &Method, input: &RiskInput) -> Vec<Action> {
     let before = score(method, input);
     let mut actions = Vec::new();
