@@ -288,6 +288,11 @@ impl Questionnaire {
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.find(id).map(|(_, _, q)| q)
     }
+
+    /// The content version of each scope, recorded on an assessment when it starts.
+    pub fn versions(&self) -> Vec<(Scope, u32)> {
+        self.sets.iter().map(|s| (s.scope, s.version)).collect()
+    }
 }
 
 /// Content that cannot even be read.

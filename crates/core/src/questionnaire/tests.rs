@@ -1057,8 +1057,9 @@ fn sign_off(on: NaiveDate) -> SignOff {
 
 #[test]
 fn a_final_assessment_refuses_edits_and_revisions_start_a_new_draft() {
-    let mut assessment =
-        Assessment::new_draft("2026 annual", day(2026, 2, 1), vec![(Scope::Clinic, 1)]).unwrap();
+    let versions = builtin().versions();
+    assert_eq!(versions.len(), 3);
+    let mut assessment = Assessment::new_draft("2026 annual", day(2026, 2, 1), versions).unwrap();
     assert_eq!(assessment.ensure_editable(), Ok(()));
     assert_eq!(
         assessment.new_revision().unwrap_err(),
