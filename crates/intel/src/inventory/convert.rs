@@ -5,6 +5,8 @@
 //! every problem into a [`CellIssue`] that names the row and column the user sees.
 //! An empty cell, and words such as "Unknown", "?" or "N/A", mean "not known": never an error.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -68,6 +70,7 @@ pub fn convert_rows(
         })
         .collect();
     let context = Context::new(&columns);
+    let mut memo = Memo::default();
     table
         .rows
         .iter()
@@ -86,6 +89,7 @@ pub fn convert_rows(
                     fields: &mut fields,
                     site_name: &mut site_name,
                     zone_name: &mut zone_name,
+                    memo: &mut memo,
                 };
                 if let Err((field, message)) = apply(target, text, &mut place) {
                     issues.push(CellIssue {
@@ -207,13 +211,61 @@ struct Place<'p> {
     fields: &'p mut DeviceFields,
     site_name: &'p mut Option<String>,
     zone_name: &'p mut Option<String>,
+    memo: &'p mut Memo,
 }
 
-type ApplyResult = Result<(), (&'static str, String)>;
+/// Parsed vocabulary words per field. Core's `parse_loose` compares against every
+/// synonym; inventories repeat a handful of words thousands of times, so each distinct
+/// word is parsed once. Bounded, so a column of unique junk cannot grow it without limit.
+#[derive(Default)]
+struct Memo {
+    fields: HashMap<&'static str, HashMap<String, Result<usize, CellError>>>,
+    entries: usize,
+}
+
+const MEMO_LIMIT: usize = 10_000;
+
+/// Looks `text` up for `field`, computing and remembering the answer on a miss. Values are
+/// stored as their index in `all`, so one map serves every vocabulary type.
+fn memoized<T: Copy + PartialEq>(
+    memo: &mut Memo,
+    field: &'static str,
+    text: &str,
+    all: &[T],
+    compute: impl FnOnce() -> Result<T, CellError>,
+) -> Result<T, CellError> {
+    let known = memo.fields.entry(field).or_default();
+    if let Some(answer) = known.get(text) {
+        return match answer {
+            Ok(index) => Ok(all[*index]),
+            Err(error) => Err(error.clone()),
+        };
+    }
+    let answer = compute();
+    if memo.entries < MEMO_LIMIT {
+        let stored = match &answer {
+            Ok(value) => Ok(all.iter().position(|v| v == value).unwrap_or_default()),
+            Err(error) => Err(error.clone()),
+        };
+        known.insert(text.to_string(), stored);
+        memo.entries += 1;
+    }
+    answer
+}
+
+/// A cell's problem: the `DeviceFields` key and the message.
+type CellError = (&'static str, String);
+
+type ApplyResult = Result<(), CellError>;
 
 /// Puts one non-empty cell into the row's fields.
 fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
-    let f = &mut *place.fields;
+    let Place {
+        fields: f,
+        site_name,
+        zone_name,
+        memo,
+    } = place;
     match target {
         ImportTarget::Ignore => {}
         ImportTarget::Name => f.name = text.to_string(),
@@ -244,11 +296,12 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
         ImportTarget::IpAddress => f.ip_address = known_text(text),
         ImportTarget::MacAddress => f.mac_address = known_text(text),
         ImportTarget::Hostname => f.hostname = known_text(text),
-        ImportTarget::Site => *place.site_name = known_text(text),
-        ImportTarget::Zone => *place.zone_name = known_text(text),
+        ImportTarget::Site => **site_name = known_text(text),
+        ImportTarget::Zone => **zone_name = known_text(text),
         ImportTarget::Connectivity => f.connectivity = parse_connectivity(text)?,
         ImportTarget::Category => {
             f.category = vocab_value(
+                memo,
                 text,
                 "category",
                 "a device category",
@@ -260,6 +313,7 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
         }
         ImportTarget::ClinicalFunction => {
             f.clinical_function = vocab_value(
+                memo,
                 text,
                 "clinical_function",
                 "a clinical function",
@@ -271,6 +325,7 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
         }
         ImportTarget::FdaClass => {
             f.fda_class = vocab_value(
+                memo,
                 text,
                 "fda_class",
                 "an FDA class",
@@ -280,9 +335,14 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
                 Some(vocab::FdaClass::Unknown),
             )?
         }
-        ImportTarget::HandlesPhi => f.handles_phi = parse_phi(text)?,
+        ImportTarget::HandlesPhi => {
+            f.handles_phi = memoized(memo, "handles_phi", text, vocab::TriState::ALL, || {
+                parse_phi(text)
+            })?
+        }
         ImportTarget::PatchStatus => {
             f.patch_status = vocab_value(
+                memo,
                 text,
                 "patch_status",
                 "a patch status",
@@ -293,10 +353,11 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
             )?
         }
         ImportTarget::DefaultCredentialsChanged => {
-            f.default_credentials_changed = tri_state(text, "default_credentials_changed")?
+            f.default_credentials_changed = tri_state(memo, text, "default_credentials_changed")?
         }
         ImportTarget::Authentication => {
             f.authentication = vocab_value(
+                memo,
                 text,
                 "authentication",
                 "an authentication method",
@@ -312,13 +373,14 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
             f.encryption_at_rest = at_rest;
         }
         ImportTarget::EncryptionInTransit => {
-            f.encryption_in_transit = tri_state(text, "encryption_in_transit")?
+            f.encryption_in_transit = tri_state(memo, text, "encryption_in_transit")?
         }
         ImportTarget::EncryptionAtRest => {
-            f.encryption_at_rest = tri_state(text, "encryption_at_rest")?
+            f.encryption_at_rest = tri_state(memo, text, "encryption_at_rest")?
         }
         ImportTarget::RemoteVendorAccess => {
             f.remote_vendor_access = vocab_value(
+                memo,
                 text,
                 "remote_vendor_access",
                 "a remote access setting",
@@ -329,10 +391,11 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
             )?
         }
         ImportTarget::MonitoringCoverage => {
-            f.monitoring_coverage = tri_state(text, "monitoring_coverage")?
+            f.monitoring_coverage = tri_state(memo, text, "monitoring_coverage")?
         }
         ImportTarget::VendorSupport => {
             f.vendor_support = vocab_value(
+                memo,
                 text,
                 "vendor_support",
                 "a vendor support status",
@@ -344,6 +407,7 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
         }
         ImportTarget::Status => {
             f.status = vocab_value(
+                memo,
                 text,
                 "status",
                 "a device status",
@@ -367,6 +431,10 @@ fn apply(target: ImportTarget, text: &str, place: &mut Place) -> ApplyResult {
 
 /// Words that mean "not known" in inventories.
 fn is_unknown_word(text: &str) -> bool {
+    // The longest such word ("not applicable") is short; skip the allocation for real values.
+    if text.len() > 16 {
+        return false;
+    }
     if text
         .chars()
         .all(|c| matches!(c, '?' | '-' | '–' | '—' | '/' | '.' | ' '))
@@ -396,6 +464,7 @@ fn known_text(text: &str) -> Option<String> {
 
 #[allow(clippy::too_many_arguments)]
 fn vocab_value<T: Copy + PartialEq>(
+    memo: &mut Memo,
     text: &str,
     field: &'static str,
     what: &str,
@@ -403,7 +472,21 @@ fn vocab_value<T: Copy + PartialEq>(
     all: &[T],
     label: fn(T) -> &'static str,
     unknown: Option<T>,
-) -> Result<T, (&'static str, String)> {
+) -> Result<T, CellError> {
+    memoized(memo, field, text, all, || {
+        parse_vocab(text, field, what, parse, all, label, unknown)
+    })
+}
+
+fn parse_vocab<T: Copy + PartialEq>(
+    text: &str,
+    field: &'static str,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    label: fn(T) -> &'static str,
+    unknown: Option<T>,
+) -> Result<T, CellError> {
     if let Some(value) = parse(text) {
         return Ok(value);
     }
@@ -432,8 +515,13 @@ fn vocab_value<T: Copy + PartialEq>(
     ))
 }
 
-fn tri_state(text: &str, field: &'static str) -> Result<vocab::TriState, (&'static str, String)> {
+fn tri_state(
+    memo: &mut Memo,
+    text: &str,
+    field: &'static str,
+) -> Result<vocab::TriState, CellError> {
     vocab_value(
+        memo,
         text,
         field,
         "yes or no",
@@ -445,7 +533,7 @@ fn tri_state(text: &str, field: &'static str) -> Result<vocab::TriState, (&'stat
 }
 
 /// PHI columns often say how PHI is handled ("Read-Only", "Transmit") rather than yes/no.
-fn parse_phi(text: &str) -> Result<vocab::TriState, (&'static str, String)> {
+fn parse_phi(text: &str) -> Result<vocab::TriState, CellError> {
     if let Some(value) = vocab::TriState::parse_loose(text) {
         return Ok(value);
     }
@@ -467,9 +555,7 @@ fn parse_phi(text: &str) -> Result<vocab::TriState, (&'static str, String)> {
 }
 
 /// One "Encryption" column for both facts: "Both", "In-Transit Only", "At-Rest Only", "None".
-fn parse_encryption(
-    text: &str,
-) -> Result<(vocab::TriState, vocab::TriState), (&'static str, String)> {
+fn parse_encryption(text: &str) -> Result<(vocab::TriState, vocab::TriState), CellError> {
     use vocab::TriState::{No, Unknown, Yes};
     match squash(text).as_str() {
         "both" | "full" | "intransitandatrest" | "atrestandintransit" | "transitandrest"
@@ -494,7 +580,7 @@ fn parse_encryption(
 
 /// "Wired Ethernet, Wi-Fi" → both. Slash separates too ("Wired/Wi-Fi"), except inside a
 /// label that contains one ("Serial / USB only").
-fn parse_connectivity(text: &str) -> Result<Vec<vocab::Connectivity>, (&'static str, String)> {
+fn parse_connectivity(text: &str) -> Result<Vec<vocab::Connectivity>, CellError> {
     let mut found = Vec::new();
     for part in text.split([',', ';', '|', '+', '\n', '&']) {
         let part = part.trim();
@@ -532,7 +618,7 @@ fn parse_one_connectivity(text: &str) -> Option<vocab::Connectivity> {
     })
 }
 
-fn date(text: &str, field: &'static str) -> Result<Option<NaiveDate>, (&'static str, String)> {
+fn date(text: &str, field: &'static str) -> Result<Option<NaiveDate>, CellError> {
     match parse_date(text) {
         Ok(date) => Ok(Some(date)),
         Err(_) if is_unknown_word(text) => Ok(None),
