@@ -2,7 +2,7 @@
 //!
 //! [`score`] is the hot path (a register recompute over thousands of devices): it allocates
 //! nothing and records which factors applied as bit sets. [`assess`] runs the same evaluation and
-//! then writes the explanation from the method's plain-word templates.
+//! attaches the reasons: the method's sentences, built once when it was loaded and shared here.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -308,8 +308,9 @@ pub(crate) fn evaluate(method: &Method, input: &RiskInput) -> (Score, Trace) {
     match input.patch_status {
         PatchStatus::Unpatchable => add(F::PatchUnpatchable),
         PatchStatus::Behind => add(F::PatchBehind),
-        PatchStatus::Unknown => add(F::PatchUnknown),
-        PatchStatus::Current | PatchStatus::Patchable | PatchStatus::VendorOnly => {}
+        // "Patchable" says the device could be patched, not that it is: its status is unknown.
+        PatchStatus::Unknown | PatchStatus::Patchable => add(F::PatchUnknown),
+        PatchStatus::Current | PatchStatus::VendorOnly => {}
     }
     match input.default_credentials_changed {
         TriState::No => add(F::DefaultCredentialsUnchanged),
