@@ -402,6 +402,38 @@ fn validator_catches_option_and_gap_mistakes() {
 }
 
 #[test]
+fn validator_catches_rules_that_do_not_fit_the_answer_type() {
+    use ContentProblemCode::*;
+    let date_rule = variant(&[(
+        "gaps = { no = \"high\" }",
+        "gaps = { no = \"high\" }\ngap_before = { days_from_today = -365, severity = \"low\" }",
+    )]);
+    assert_eq!(codes_with(&date_rule), vec![BadGap]);
+    let unit = variant(&[(
+        "gaps = { no = \"high\" }",
+        "gaps = { no = \"high\" }\nunit = \"days\"",
+    )]);
+    assert_eq!(codes_with(&unit), vec![BadGap]);
+    let inverted = variant(&[
+        ("answer = \"yes_no_partial\"", "answer = \"number\""),
+        (
+            "gaps = { no = \"high\" }",
+            "gap_above = { value = 10, severity = \"low\" }\ngap_below = { value = 20, severity = \"low\" }",
+        ),
+    ]);
+    assert_eq!(codes_with(&inverted), vec![BadGap]);
+}
+
+#[test]
+fn validator_catches_empty_sections() {
+    let text = set_text("clinic", GOOD_QUESTION)
+        + "\n[[sections]]\nid = \"empty\"\ntitle = \"Empty\"\nintro = \"Nothing here.\"\nquestions = []\n";
+    let set = QuestionSet::from_toml(&text).unwrap();
+    let codes: Vec<_> = validate_set(&set).into_iter().map(|p| p.code).collect();
+    assert_eq!(codes, vec![ContentProblemCode::EmptySection]);
+}
+
+#[test]
 fn validator_catches_device_field_mistakes() {
     use ContentProblemCode::*;
     let device_q = |answer: &str, field: &str| {
