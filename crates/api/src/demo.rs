@@ -501,21 +501,23 @@ fn mac_prefix(manufacturer: &str) -> [u8; 3] {
 
 struct DemoZone {
     zone: Zone,
-    /// First two octets (or three for the flat site) of its addresses.
+    /// First two octets of its addresses; the zone is a /16 so 10,000 devices fit.
     prefix: &'static str,
+    /// Third octet of the first address.
+    first_block: u32,
     next_host: u32,
 }
 
 impl DemoZone {
     fn next_ip(&mut self) -> String {
-        self.next_host += 1;
         let n = self.next_host;
-        if self.prefix.matches('.').count() == 1 {
-            // A /16: 10.30.0.2 ... 10.30.39.251 for 10,000 devices.
-            format!("{}.{}.{}", self.prefix, n / 250, n % 250 + 2)
-        } else {
-            format!("{}.{}", self.prefix, n % 250 + 2)
-        }
+        self.next_host += 1;
+        format!(
+            "{}.{}.{}",
+            self.prefix,
+            self.first_block + n / 240,
+            n % 240 + 10
+        )
     }
 }
 
@@ -562,7 +564,7 @@ impl Api {
             for site in [&main, &north] {
                 db.insert_site(site, now)?;
             }
-            let zone = |rng: &mut Rng, site: &Site, name: &str, vlan: Option<u16>, purpose, prefix| DemoZone {
+            let zone = |rng: &mut Rng, site: &Site, name: &str, vlan: Option<u16>, purpose, (prefix, first_block)| DemoZone {
                 zone: Zone {
                     id: ZoneId(rng.uuid()),
                     site_id: Some(site.id),
@@ -572,14 +574,15 @@ impl Api {
                     notes: None,
                 },
                 prefix,
+                first_block,
                 next_host: 0,
             };
             let mut zones = [
-                zone(&mut rng, &main, "Medical devices VLAN 30", Some(30), ZonePurpose::MedicalDevices, "10.30"),
-                zone(&mut rng, &main, "Clinical IT VLAN 20", Some(20), ZonePurpose::ClinicalIt, "10.20"),
-                zone(&mut rng, &main, "Corporate VLAN 10", Some(10), ZonePurpose::Corporate, "10.10"),
-                zone(&mut rng, &main, "Guest Wi-Fi VLAN 99", Some(99), ZonePurpose::Guest, "10.99"),
-                zone(&mut rng, &north, "Northside flat network", None, ZonePurpose::FlatUnknown, "192.168.1"),
+                zone(&mut rng, &main, "Medical devices VLAN 30", Some(30), ZonePurpose::MedicalDevices, ("10.30", 0)),
+                zone(&mut rng, &main, "Clinical IT VLAN 20", Some(20), ZonePurpose::ClinicalIt, ("10.20", 0)),
+                zone(&mut rng, &main, "Corporate VLAN 10", Some(10), ZonePurpose::Corporate, ("10.10", 0)),
+                zone(&mut rng, &main, "Guest Wi-Fi VLAN 99", Some(99), ZonePurpose::Guest, ("10.99", 0)),
+                zone(&mut rng, &north, "Northside flat network", None, ZonePurpose::FlatUnknown, ("192.168", 1)),
             ];
             for z in &zones {
                 db.insert_zone(&z.zone, now)?;

@@ -173,6 +173,14 @@ impl Places {
             .map(|s| s.name.as_str())
     }
 
+    fn zone_site(&self, id: ZoneId) -> Option<SiteId> {
+        self.zones
+            .iter()
+            .chain(&self.new_zones)
+            .find(|z| z.id == id)
+            .and_then(|z| z.site_id)
+    }
+
     fn zone_name(&self, id: ZoneId) -> Option<&str> {
         self.zones
             .iter()
@@ -445,7 +453,10 @@ impl Api {
                     .map(ZoneRef::Existing),
             };
             let site_id = site.map(|s| places.site_id(s));
-            let zone_id = zone.map(|z| places.zone_id(z));
+            // A zone kept from before does not follow the device to another site.
+            let zone_id = zone
+                .map(|z| places.zone_id(z))
+                .filter(|z| places.zone_site(*z).is_none_or(|zs| Some(zs) == site_id));
 
             let (action, device) = if !imported.issues.is_empty() {
                 (RowAction::Error, None)

@@ -15,7 +15,7 @@ mod types;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use devicerisk_store::{Db, NewAuditEntry, Store};
 
 pub use error::{field_label, ApiError, ApiResult, ErrorCode};
@@ -96,8 +96,10 @@ impl Api {
         Ok(entries.into_iter().map(AuditEntry::from).collect())
     }
 
+    /// Timestamps are stored to the microsecond; returning the same precision keeps what
+    /// a call returns equal to what a later read gives.
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now().trunc_subsecs(6)
     }
 
     fn audit(
