@@ -1360,3 +1360,18 @@ fn timing_ten_thousand_devices() {
         "random profiles span the matrix: {critical} critical, {low} low"
     );
 }
+
+#[test]
+fn shared_text_reaches_the_ui_as_a_plain_string() {
+    use specta::datatype::{DataType, PrimitiveType};
+    let mut types = specta::TypeCollection::default();
+    let shape = <Text as specta::Type>::inline(&mut types, specta::Generics::Definition);
+    assert!(
+        matches!(shape, DataType::Primitive(PrimitiveType::String)),
+        "{shape:?}"
+    );
+    let text = Text::from("Segmented");
+    assert_eq!(serde_json::to_value(&text).unwrap(), "Segmented");
+    let back: Text = serde_json::from_str("\"Segmented\"").unwrap();
+    assert_eq!(back, text);
+}
