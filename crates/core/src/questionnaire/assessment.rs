@@ -89,8 +89,12 @@ pub enum AssessmentError {
         signed_on: NaiveDate,
         started_on: NaiveDate,
     },
-    #[error("{} answer(s) must be fixed before finalizing; first: {}", .0.len(), .0.first().map(|p| p.to_string()).unwrap_or_default())]
+    #[error("{} answer(s) must be fixed before finalizing; first: {}", .0.len(), first_problem(.0))]
     AnswerProblems(Vec<AnswerProblem>),
+}
+
+fn first_problem(problems: &[AnswerProblem]) -> String {
+    problems.first().map(|p| p.to_string()).unwrap_or_default()
 }
 
 impl AssessmentError {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::content::{
-    AnswerType, Question, QuestionSet, Questionnaire, Scope, NA_KEY, UNKNOWN_KEY,
+    AnswerType, Condition, Question, QuestionSet, Questionnaire, Scope, NA_KEY, UNKNOWN_KEY,
 };
 use super::device_field::{field_shape, fits};
 use super::reference::{is_csf_subcategory, is_hicp_reference, is_hipaa_citation};
@@ -184,65 +184,7 @@ fn check_question(
     check_options(report, q);
     check_gaps(report, q);
     if let Some(condition) = &q.show_if {
-        let device_parts =
-            !condition.category_in.is_empty() || !condition.connectivity_any.is_empty();
-        if device_parts && scope != Scope::Device {
-            report.push(
-                id,
-                WrongScope,
-                "category and connectivity conditions apply only to device questions",
-            );
-        }
-        match (&condition.question, condition.answer_in.is_empty()) {
-            (None, true) => {
-                if !device_parts {
-                    report.push(id, ConditionBadAnswer, "the condition is empty");
-                }
-            }
-            (None, false) => {
-                report.push(
-                    id,
-                    ConditionUnknownQuestion,
-                    "answer_in is given without a question",
-                );
-            }
-            (Some(_), true) => {
-                report.push(
-                    id,
-                    ConditionBadAnswer,
-                    "the condition names a question but no answers",
-                );
-            }
-            (Some(parent_id), false) => {
-                match earlier.iter().find(|p| &p.id == parent_id) {
-                    Some(parent) => {
-                        if !parent.answer.has_options() && parent.answer.fixed_keys().is_empty() {
-                            report.push(id, ConditionBadAnswer, format!("{parent_id} is a {:?} question; conditions need yes/no or choices", parent.answer));
-                        }
-                        let keys = parent.answer_keys();
-                        for wanted in &condition.answer_in {
-                            if !keys.contains(&wanted.as_str()) {
-                                report.push(
-                                    id,
-                                    ConditionBadAnswer,
-                                    format!("{parent_id} cannot be answered \"{wanted}\""),
-                                );
-                            }
-                        }
-                    }
-                    None if set_ids.contains(parent_id.as_str()) => {
-                        report.push(id, ConditionForwardReference, format!("{parent_id} is not an earlier question: the user could not have answered it yet"));
-                    }
-                    None => {
-                        report.push(
-                            id,
-                            ConditionUnknownQuestion,
-                            format!("{parent_id} is not a question of this questionnaire"),
-                        );
-                    }
-                }
-            }
-        }
+        check_condition(report, scope, id, condition, earlier, set_ids);
     }
     if let Some(field) = &q.device_field {
         if scope != Scope::Device {
@@ -268,6 +210,81 @@ fn check_question(
                 }
             }
         }
+    }
+}
+
+/// A condition may only look back at an earlier question of the same file, with answers that
+/// question can take; device parts only make sense for device questions.
+fn check_condition(
+    report: &mut Report,
+    scope: Scope,
+    id: &str,
+    condition: &Condition,
+    earlier: &[&Question],
+    set_ids: &BTreeSet<&str>,
+) {
+    use ContentProblemCode::*;
+    let device_parts = !condition.category_in.is_empty() || !condition.connectivity_any.is_empty();
+    if device_parts && scope != Scope::Device {
+        report.push(
+            id,
+            WrongScope,
+            "category and connectivity conditions apply only to device questions",
+        );
+    }
+    match (&condition.question, condition.answer_in.is_empty()) {
+        (None, true) => {
+            if !device_parts {
+                report.push(id, ConditionBadAnswer, "the condition is empty");
+            }
+        }
+        (None, false) => {
+            report.push(
+                id,
+                ConditionUnknownQuestion,
+                "answer_in is given without a question",
+            );
+        }
+        (Some(_), true) => {
+            report.push(
+                id,
+                ConditionBadAnswer,
+                "the condition names a question but no answers",
+            );
+        }
+        (Some(parent_id), false) => match earlier.iter().find(|p| &p.id == parent_id) {
+            Some(parent) => {
+                if !parent.answer.has_options() && parent.answer.fixed_keys().is_empty() {
+                    let kind = parent.answer;
+                    let why = format!(
+                        "{parent_id} is a {kind:?} question; conditions need yes/no or choices"
+                    );
+                    report.push(id, ConditionBadAnswer, why);
+                }
+                let keys = parent.answer_keys();
+                for wanted in &condition.answer_in {
+                    if !keys.contains(&wanted.as_str()) {
+                        report.push(
+                            id,
+                            ConditionBadAnswer,
+                            format!("{parent_id} cannot be answered \"{wanted}\""),
+                        );
+                    }
+                }
+            }
+            None if set_ids.contains(parent_id.as_str()) => {
+                let why =
+                    format!("{parent_id} comes later: the user could not have answered it yet");
+                report.push(id, ConditionForwardReference, why);
+            }
+            None => {
+                report.push(
+                    id,
+                    ConditionUnknownQuestion,
+                    format!("{parent_id} is not a question of this questionnaire"),
+                );
+            }
+        },
     }
 }
 
@@ -365,7 +382,11 @@ fn check_gaps(report: &mut Report, q: &Question) {
     let keys = q.answer_keys();
     for key in q.gaps.keys() {
         if key == UNKNOWN_KEY || key == NA_KEY {
-            report.push(id, BadGap, format!("\"{key}\" cannot be listed in gaps: unknown is always a gap (see unknown_severity) and N/A never is"));
+            let why = format!(
+                "\"{key}\" cannot be listed in gaps: unknown is always a gap \
+                 (see unknown_severity) and N/A never is"
+            );
+            report.push(id, BadGap, why);
         } else if !keys.contains(&key.as_str()) {
             report.push(
                 id,
@@ -413,6 +434,8 @@ fn check_gaps(report: &mut Report, q: &Question) {
     // only gathers a fact (does the device hold patient data?), how bad not knowing it is.
     let declares_gaps = !q.gaps.is_empty() || number_rules || q.gap_before.is_some();
     if !declares_gaps && q.unknown_severity.is_none() {
-        report.push(id, BadGap, "declare the answers that are gaps, or unknown_severity for a question that only gathers a fact");
+        let why = "declare the answers that are gaps, \
+                   or unknown_severity for a question that only gathers a fact";
+        report.push(id, BadGap, why);
     }
 }
