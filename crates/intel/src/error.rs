@@ -54,7 +54,7 @@ pub enum IntelError {
     },
     #[error("'{file}' has more than {limit} rows; split it into smaller files")]
     TooManyRows { file: String, limit: u32 },
-    #[error("'{file}', row {row}, column '{column}': the cell is {chars} characters long; at most {limit} are allowed (Excel's limit)")]
+    #[error("'{file}', row {row}, column {column}: the cell is {chars} characters long; at most {limit} are allowed (Excel's limit)")]
     CellTooLong {
         file: String,
         row: u32,

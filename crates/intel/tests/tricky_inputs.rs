@@ -187,7 +187,7 @@ fn duplicate_columns_are_named() {
     );
     assert_mentions(
         &message,
-        &["row 1", "'ip address'", "A", "B 'IP Address'", "D"],
+        &["row 1", "'ip address'", "A", "B ('IP Address')", "D"],
     );
 }
 
@@ -309,7 +309,7 @@ fn one_megabyte_cell_is_refused_naming_row_and_column() {
     let message = read_err("huge-cell.csv", csv);
     assert_mentions(
         &message,
-        &["row 3", "column 'B 'Notes''", "1000000 characters", "32767"],
+        &["row 3", "column B ('Notes')", "1000000 characters", "32767"],
     );
 }
 
@@ -628,7 +628,7 @@ const FORMULA: &str = "=HYPERLINK(\"http://evil.example/x\",\"Click me\")";
 #[test]
 fn formula_strings_import_as_text_and_are_neutralised_on_export() {
     let csv = format!(
-        "Name,Notes,Owner,Department\n\"{}\",+1+2,@SUM(A1),-cmd\n",
+        "Name,Notes,Owner,Department,Serial\n\"{}\",+1+2,@SUM(A1),-cmd,'=x\n",
         FORMULA.replace('"', "\"\"")
     );
     let table = read("formulas.csv", csv).unwrap();
@@ -636,11 +636,15 @@ fn formula_strings_import_as_text_and_are_neutralised_on_export() {
     assert!(rows[0].issues.is_empty(), "{:?}", rows[0].issues);
     assert_eq!(rows[0].fields.name, FORMULA);
     assert_eq!(rows[0].fields.notes.as_deref(), Some("+1+2"));
+    // A CSV apostrophe before a formula character is an exporter's guard, not data.
+    assert_eq!(rows[0].fields.serial.as_deref(), Some("=x"));
 
     assert_eq!(neutralize_formula(FORMULA), format!("'{FORMULA}"));
     assert_eq!(neutralize_formula("\tx"), "'\tx");
     assert_eq!(neutralize_formula("\rx"), "'\rx");
     assert_eq!(neutralize_formula("Pump = 3"), "Pump = 3");
+    assert_eq!(neutralize_formula("'=already quoted"), "''=already quoted");
+    assert_eq!(neutralize_formula("'plain"), "'plain");
 
     let device = stored(rows[0].fields.clone());
     let export = [ExportRow {
@@ -830,7 +834,7 @@ fn xlsx_with_duplicate_headers_names_the_columns() {
     let message = read_table(&path).unwrap_err().to_string();
     assert_mentions(
         &message,
-        &["dupes.xlsx", "row 1", "'Serial #'", "B 'Serial'", "C"],
+        &["dupes.xlsx", "row 1", "'Serial #'", "B ('Serial')", "C"],
     );
 }
 
@@ -1036,4 +1040,31 @@ fn utf16le_without_bom_is_recognised() {
     let table = read("nobom.txt", &bytes[2..]).unwrap();
     assert_eq!(table.encoding, "UTF-16LE");
     assert_eq!(table.rows[0].cells, vec!["Pump Müller", "S1"]);
+}
+
+#[test]
+fn leading_apostrophes_survive_both_export_formats() {
+    let fields = DeviceFields {
+        name: "-40 °C freezer".into(),
+        owner: Some("'=not a formula".into()),
+        notes: Some("'quoted".into()),
+        ..Default::default()
+    };
+    let device = stored(fields);
+    let files = Files::new();
+    for name in ["apostrophes.csv", "apostrophes.xlsx"] {
+        let path = files.path(name);
+        let export = [ExportRow {
+            device: &device,
+            site_name: None,
+            zone_name: None,
+        }];
+        if name.ends_with("csv") {
+            write_csv(&path, &export).unwrap();
+        } else {
+            write_xlsx(&path, &export).unwrap();
+        }
+        let rows = convert(&read_table(&path).unwrap());
+        assert_eq!(rows[0].fields, device.fields, "{name}");
+    }
 }

@@ -15,7 +15,7 @@ use devicerisk_core::vocab::{self, squash};
 use devicerisk_core::{parse_date, DeviceFields};
 
 use super::mapping::{ColumnMapping, ImportTarget};
-use super::read::Table;
+use super::read::{SourceFormat, Table};
 use super::write::un_neutralize;
 
 /// One problem with one cell.
@@ -71,6 +71,7 @@ pub fn convert_rows(
         .collect();
     let context = Context::new(&columns);
     let mut memo = Memo::default();
+    let from_text_file = table.format == SourceFormat::Csv;
     table
         .rows
         .iter()
@@ -81,7 +82,12 @@ pub fn convert_rows(
             let mut zone_name = None;
             let mut issues = Vec::new();
             for &(index, target, header) in &columns {
-                let text = un_neutralize(raw.cells.get(index).map_or("", String::as_str));
+                let cell = raw.cells.get(index).map_or("", String::as_str);
+                let text = if from_text_file {
+                    un_neutralize(cell)
+                } else {
+                    cell
+                };
                 if text.is_empty() {
                     continue;
                 }
@@ -569,7 +575,7 @@ fn parse_encryption(text: &str) -> Result<(vocab::TriState, vocab::TriState), Ce
         }
         _ if is_unknown_word(text) => Ok((Unknown, Unknown)),
         _ => Err((
-            "encryption",
+            "encryption_in_transit",
             format!(
                 "\"{}\" is not an encryption setting; use Both, In-Transit Only, At-Rest Only or None (or map the column to 'Encryption in transit' / 'Encryption at rest')",
                 shorten(text)

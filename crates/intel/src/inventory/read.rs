@@ -783,7 +783,7 @@ impl<'a> TableBuilder<'a> {
                     file: self.file_name.to_string(),
                     row,
                     header: header.clone(),
-                    first: format!("{} '{}'", self.letter(first), headers[first]),
+                    first: format!("{} ('{}')", self.letter(first), headers[first]),
                     second: self.letter(index),
                 });
             }
@@ -825,7 +825,7 @@ impl<'a> TableBuilder<'a> {
     }
 
     fn column_name(&self, index: usize) -> String {
-        format!("{} '{}'", self.letter(index), self.headers[index])
+        format!("{} ('{}')", self.letter(index), self.headers[index])
     }
 
     fn finish(self) -> Result<Table, IntelError> {

@@ -125,18 +125,25 @@ fn cell<'a>(row: &ExportRow<'a>, column: ImportTarget) -> Cell<'a> {
 
 /// Makes a text cell inert in spreadsheet programs: a leading = + - @ TAB or CR would start
 /// a formula (CSV injection), so such cells get a leading apostrophe, which Excel hides.
+/// Text that already starts with apostrophes before such a character gets one more, so
+/// that [`un_neutralize`] gives back exactly the original.
 pub fn neutralize_formula(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if starts_like_formula(cell.trim_start_matches('\'')) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
     }
 }
 
-/// Undoes [`neutralize_formula`] on import, so an exported cell comes back unchanged.
+fn starts_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Undoes [`neutralize_formula`] when importing text files, so an exported cell comes back
+/// unchanged. (Workbook cells never carry the apostrophe: Excel keeps it outside the value.)
 pub(crate) fn un_neutralize(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if starts_like_formula(rest.trim_start_matches('\'')) => rest,
         _ => cell,
     }
 }
