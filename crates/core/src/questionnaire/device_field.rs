@@ -291,10 +291,16 @@ pub fn apply_to_device(
                     Connectivity::from_key(k).ok_or_else(|| format!("\"{k}\" is not a connection"))
                 })
                 .collect::<Result<Vec<_>, _>>()
-                .map(|mut list| {
+                .and_then(|mut list| {
                     list.sort();
                     list.dedup();
+                    // Same rule as DeviceFields validation, caught here so the answer is refused
+                    // before anything is written.
+                    if list.contains(&Connectivity::None) && list.len() > 1 {
+                        return Err("\"Not connected\" cannot be combined with a connection".into());
+                    }
                     d.connectivity = list;
+                    Ok(())
                 }),
             AnswerValue::Unknown => {
                 d.connectivity.clear();

@@ -696,6 +696,10 @@ fn a_wrong_value_is_not_written_to_the_device() {
         apply_to_device(question, &AnswerValue::Choice("x".into()), &mut device).unwrap_err();
     assert_eq!(error.field, "default_credentials_changed");
     assert_eq!(device, DeviceFields::default());
+    let contradictory = AnswerValue::Choices(vec!["none".into(), "wifi".into()]);
+    let connectivity = q.question("device.prof.01").unwrap();
+    assert!(apply_to_device(connectivity, &contradictory, &mut device).is_err());
+    assert_eq!(device, DeviceFields::default());
     assert_eq!(
         apply_to_device(
             q.question("device.acc.03").unwrap(),
