@@ -8,5 +8,5 @@ pub mod validate;
 pub mod vocab;
 
 pub use model::*;
-pub use validate::{FieldIssue, normalize_ip, normalize_mac, parse_date};
+pub use validate::{normalize_ip, normalize_mac, parse_date, FieldIssue};
 pub use vocab::*;

@@ -303,7 +303,10 @@ impl DeviceFields {
             self.monitoring_coverage != TriState::Unknown,
             "monitoring_coverage",
         );
-        missing(self.vendor_support != VendorSupport::Unknown, "vendor_support");
+        missing(
+            self.vendor_support != VendorSupport::Unknown,
+            "vendor_support",
+        );
         missing(self.owner.is_some(), "owner");
         gaps
     }
@@ -365,7 +368,10 @@ pub fn looks_like_email(text: &str) -> bool {
     let mut parts = text.split('@');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(user), Some(domain), None) => {
-            !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !text.contains(' ')
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !text.contains(' ')
         }
         _ => false,
     }
@@ -406,7 +412,13 @@ mod tests {
     #[test]
     fn dates() {
         let d = NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
-        for raw in ["2024-03-15", "2024/03/15", "03/15/2024", "15.03.2024", "2024-03-15 00:00:00"] {
+        for raw in [
+            "2024-03-15",
+            "2024/03/15",
+            "03/15/2024",
+            "15.03.2024",
+            "2024-03-15 00:00:00",
+        ] {
             assert_eq!(parse_date(raw).unwrap(), d, "{raw}");
         }
         assert!(parse_date("2024-02-30").is_err());
@@ -428,8 +440,17 @@ mod tests {
             .into_iter()
             .map(|i| i.field)
             .collect();
-        for expected in ["name", "mac_address", "ip_address", "purchase_date", "serial"] {
-            assert!(fields.iter().any(|f| f == expected), "{expected} in {fields:?}");
+        for expected in [
+            "name",
+            "mac_address",
+            "ip_address",
+            "purchase_date",
+            "serial",
+        ] {
+            assert!(
+                fields.iter().any(|f| f == expected),
+                "{expected} in {fields:?}"
+            );
         }
     }
 
