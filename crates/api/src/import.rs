@@ -312,7 +312,18 @@ impl<'a> Matcher<'a> {
             Some(mac) => match self.by_mac.get(mac).map(Vec::as_slice).unwrap_or_default() {
                 [] => None,
                 [one] => Some(*one),
-                _ => by_tag.or(by_serial),
+                many => match by_tag.or(by_serial) {
+                    Some(found) => Some(found),
+                    None => {
+                        return Err((
+                            "mac_address",
+                            format!(
+                                "MAC address {mac} matches {} existing devices; add an asset tag or serial to tell them apart",
+                                many.len()
+                            ),
+                        ))
+                    }
+                },
             },
         };
         let keys = [

@@ -880,6 +880,23 @@ a-9,Pump 9 again,
         "{:?}",
         preview.issues
     );
+
+    for name in ["Twin A", "Twin B"] {
+        api.create_device(DeviceFields {
+            mac_address: Some("00:AA:BB:CC:DD:EE".into()),
+            ..device(name)
+        })
+        .unwrap();
+    }
+    let by_mac = f.csv("mac.csv", "Name,MAC\nTwin,00-aa-bb-cc-dd-ee\n");
+    let preview = api.preview_import(request(&by_mac)).unwrap();
+    assert_eq!(preview.rows[0].action, RowAction::Error);
+    assert_eq!(preview.issues[0].field, "mac_address");
+    assert!(
+        preview.issues[0].message.contains("2 existing devices"),
+        "{:?}",
+        preview.issues
+    );
 }
 
 #[test]
