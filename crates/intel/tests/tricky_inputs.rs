@@ -1068,3 +1068,21 @@ fn leading_apostrophes_survive_both_export_formats() {
         assert_eq!(rows[0].fields, device.fields, "{name}");
     }
 }
+
+#[test]
+fn title_line_above_the_column_names_is_explained() {
+    let message = read_err(
+        "report.csv",
+        "Medical device inventory (March 2024)\n\nName,Serial,IP Address\nPump,S1,10.0.0.1\n",
+    );
+    assert_mentions(
+        &message,
+        &[
+            "no header row",
+            "row 1",
+            "Medical device inventory",
+            "row 3",
+            "title",
+        ],
+    );
+}

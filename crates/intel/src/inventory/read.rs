@@ -797,6 +797,17 @@ impl<'a> TableBuilder<'a> {
         if index < self.header_width {
             return self.blank_header(row_number, self.column_offset + index, value);
         }
+        // Reports often start with a title line above the real column names.
+        if self.rows.is_empty() && self.headers.len() == 1 {
+            return IntelError::NoHeader {
+                file: self.file_name.to_string(),
+                detail: format!(
+                    "row {} holds only \"{}\" but row {row_number} has more columns; delete title lines above the column names",
+                    self.header_row,
+                    shorten(&self.headers[0])
+                ),
+            };
+        }
         IntelError::RaggedRow {
             file: self.file_name.to_string(),
             row: row_number as u32,
@@ -871,5 +882,45 @@ fn shorten(text: &str) -> String {
     } else {
         let head: String = text.chars().take(MAX).collect();
         format!("{head}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        for (index, letters) in [
+            (0, "A"),
+            (25, "Z"),
+            (26, "AA"),
+            (701, "ZZ"),
+            (702, "AAA"),
+            (16_383, "XFD"),
+        ] {
+            assert_eq!(column_letter(index), letters);
+        }
+    }
+
+    #[test]
+    fn delimiter_sniffing() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), ',');
+        assert_eq!(sniff_delimiter("a;b;c\n1,5;2;3\n4;5,5;6\n"), ';');
+        assert_eq!(sniff_delimiter("a\tb\n\"x,y,z\"\t1\n"), '\t');
+        assert_eq!(sniff_delimiter("a|b\nc|d\n"), '|');
+        // Commas inside quotes do not vote, even across a quoted line break.
+        assert_eq!(sniff_delimiter("a;b\n\"1,2,3\n4,5\";x\n"), ';');
+        assert_eq!(sniff_delimiter("single column\nvalue\n"), ',');
+    }
+
+    #[test]
+    fn line_break_counting() {
+        assert_eq!(line_breaks(b"a\r\nb\nc\rd", 0, 8), 3);
+        // A CR at the end of a slice followed by LF in the text counts once, at the LF.
+        assert_eq!(
+            line_breaks(b"a\r\nb", 0, 2) + line_breaks(b"a\r\nb", 2, 4),
+            1
+        );
     }
 }
