@@ -1086,3 +1086,12 @@ fn title_line_above_the_column_names_is_explained() {
         ],
     );
 }
+
+#[test]
+fn html_saved_as_xls_is_refused_with_advice() {
+    let message = read_err(
+        "export.xls",
+        "\u{FEFF}  <HTML><body><table><tr><td>Name</td></tr><tr><td>Pump</td></tr></table></body></HTML>",
+    );
+    assert_mentions(&message, &["web page", "save it as XLSX or CSV"]);
+}

@@ -242,6 +242,21 @@ fn decode_text<'a>(
             "it looks like binary data ({controls} control characters in the first {chars}); save it as CSV or XLSX"
         )));
     }
+    // Web applications often "export to Excel" as an HTML or XML page with an .xls name.
+    let start: String = text
+        .trim_start()
+        .chars()
+        .take(16)
+        .flat_map(char::to_lowercase)
+        .collect();
+    if ["<!doctype html", "<html", "<table", "<?xml"]
+        .iter()
+        .any(|tag| start.starts_with(tag))
+    {
+        return Err(not_text(
+            "it is a web page or XML document, not a table; open it in Excel or LibreOffice and save it as XLSX or CSV".to_string(),
+        ));
+    }
     Ok((text, encoding))
 }
 
