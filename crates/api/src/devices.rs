@@ -1,6 +1,5 @@
 //! The device inventory: list, search, create, edit, duplicate, bulk edit, decommission.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use devicerisk_core::*;
@@ -75,33 +74,30 @@ fn matches_search(f: &DeviceFields, words: &[String]) -> bool {
     words.iter().all(|word| text.contains(word.as_str()))
 }
 
-fn text_key(value: Option<&str>) -> String {
-    value.unwrap_or("").to_lowercase()
-}
-
-fn compare(a: &DeviceRow, b: &DeviceRow, sort: DeviceSort) -> Ordering {
-    let (fa, fb) = (&a.device.fields, &b.device.fields);
-    // Unknown values sort after known ones in ascending order.
-    let texts = |x: Option<&str>, y: Option<&str>| match (x, y) {
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        _ => text_key(x).cmp(&text_key(y)),
-    };
-    let primary = match sort {
-        DeviceSort::Name => Ordering::Equal,
-        DeviceSort::AssetTag => texts(fa.asset_tag.as_deref(), fb.asset_tag.as_deref()),
-        DeviceSort::Category => fa.category.label().cmp(fb.category.label()),
-        DeviceSort::Manufacturer => texts(fa.manufacturer.as_deref(), fb.manufacturer.as_deref()),
-        DeviceSort::Model => texts(fa.model.as_deref(), fb.model.as_deref()),
-        DeviceSort::Site => texts(a.site_name.as_deref(), b.site_name.as_deref()),
-        DeviceSort::Zone => texts(a.zone_name.as_deref(), b.zone_name.as_deref()),
-        DeviceSort::Status => fa.status.cmp(&fb.status),
-        DeviceSort::Gaps => a.gaps.len().cmp(&b.gaps.len()),
-        DeviceSort::UpdatedAt => a.device.updated_at.cmp(&b.device.updated_at),
-    };
-    primary
-        .then_with(|| fa.name.to_lowercase().cmp(&fb.name.to_lowercase()))
-        .then_with(|| a.device.id.cmp(&b.device.id))
+/// Sorts rows that arrive in name order (the store's order), keeping that order among ties.
+fn sort_rows(rows: &mut [DeviceRow], sort: DeviceSort) {
+    // Known values first, then case-insensitive text.
+    fn text_key(value: Option<&str>) -> (bool, String) {
+        (value.is_none(), value.unwrap_or("").to_lowercase())
+    }
+    match sort {
+        DeviceSort::Name => {}
+        DeviceSort::AssetTag => {
+            rows.sort_by_cached_key(|r| text_key(r.device.fields.asset_tag.as_deref()))
+        }
+        DeviceSort::Manufacturer => {
+            rows.sort_by_cached_key(|r| text_key(r.device.fields.manufacturer.as_deref()))
+        }
+        DeviceSort::Model => {
+            rows.sort_by_cached_key(|r| text_key(r.device.fields.model.as_deref()))
+        }
+        DeviceSort::Site => rows.sort_by_cached_key(|r| text_key(r.site_name.as_deref())),
+        DeviceSort::Zone => rows.sort_by_cached_key(|r| text_key(r.zone_name.as_deref())),
+        DeviceSort::Category => rows.sort_by_key(|r| r.device.fields.category.label()),
+        DeviceSort::Status => rows.sort_by_key(|r| r.device.fields.status),
+        DeviceSort::Gaps => rows.sort_by_key(|r| r.gaps.len()),
+        DeviceSort::UpdatedAt => rows.sort_by_key(|r| r.device.updated_at),
+    }
 }
 
 fn counts(devices: &[Device]) -> DeviceCounts {
@@ -241,7 +237,7 @@ impl Api {
             })
             .map(|d| names.row(d))
             .collect();
-        rows.sort_by(|a, b| compare(a, b, query.sort));
+        sort_rows(&mut rows, query.sort);
         if query.descending {
             rows.reverse();
         }

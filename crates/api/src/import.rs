@@ -670,12 +670,13 @@ impl Api {
             for zone in plan.new_zones.iter().filter(|z| used_zones.contains(&z.id)) {
                 db.insert_zone(zone, now)?;
             }
+            db.insert_devices(plan.rows.iter().filter_map(|row| match row.action {
+                RowAction::Create => row.device.as_ref(),
+                _ => None,
+            }))?;
             for row in &plan.rows {
                 match (row.action, &row.device) {
-                    (RowAction::Create, Some(device)) => {
-                        db.insert_device(device)?;
-                        report.created += 1;
-                    }
+                    (RowAction::Create, Some(_)) => report.created += 1,
                     (RowAction::Update, Some(device)) => {
                         db.update_device(device)?;
                         report.updated += 1;

@@ -113,6 +113,9 @@ impl Store {
         }
         // WAL makes NORMAL durable across application crashes; only power loss may lose the last commit.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // 32 MB of page cache holds a 10,000-device inventory and its indexes, so a large
+        // import does not spill half-written pages to the WAL before it commits.
+        conn.pragma_update(None, "cache_size", -32_000)?;
         migrate::apply(&mut conn, path, migrations)?;
         Ok(Store {
             conn,
