@@ -109,6 +109,7 @@ impl From<StoreError> for ApiError {
             StoreError::Reference(_) => ErrorCode::InUse,
             StoreError::Io { .. } | StoreError::Backup { .. } => ErrorCode::Io,
             StoreError::TooNew { .. } => ErrorCode::Database,
+            StoreError::NotADatabase { .. } => ErrorCode::BadFile,
             StoreError::Sqlite(_) | StoreError::Migration { .. } => ErrorCode::Database,
         };
         ApiError::new(code, err.to_string())

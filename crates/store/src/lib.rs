@@ -34,6 +34,8 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path} is not a DeviceRisk database (not an SQLite file, or damaged)")]
+    NotADatabase { path: PathBuf },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// A UNIQUE constraint: a name, asset tag ... is already taken.
@@ -98,6 +100,19 @@ impl Store {
     /// Opens with an explicit migration list. The application always uses [`MIGRATIONS`];
     /// tests use a prefix of it to build a database "from an older version".
     pub fn open_with_migrations(path: &Path, migrations: &[Migration]) -> Result<Store> {
+        Self::open_inner(path, migrations).map_err(|err| match err {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, _))
+                if code.code == ErrorCode::NotADatabase =>
+            {
+                StoreError::NotADatabase {
+                    path: path.to_path_buf(),
+                }
+            }
+            other => other,
+        })
+    }
+
+    fn open_inner(path: &Path, migrations: &[Migration]) -> Result<Store> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
                 path: parent.to_path_buf(),

@@ -372,3 +372,13 @@ fn clinic_profile_is_a_single_row() {
         .unwrap();
     assert_eq!(store.db().clinic().unwrap(), Some(profile));
 }
+
+#[test]
+fn a_file_that_is_not_a_database_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inventory.csv");
+    std::fs::write(&path, "Asset Tag,Name\nA-1,Pump\n".repeat(200)).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+    assert!(err.to_string().contains("inventory.csv"), "{err}");
+}
