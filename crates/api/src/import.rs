@@ -527,7 +527,8 @@ impl Api {
                 imported,
             });
         }
-        // A planned site or zone that only error rows use would not be created.
+        // New sites and zones that only rows with problems use are listed but, as apply
+        // refuses such files, never created.
         Ok(Plan {
             table,
             mapping,
