@@ -243,6 +243,7 @@ struct Matcher<'a> {
     by_tag: HashMap<String, usize>,
     by_serial: HashMap<String, Vec<usize>>,
     by_mac: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -252,6 +253,7 @@ impl<'a> Matcher<'a> {
             by_tag: HashMap::new(),
             by_serial: HashMap::new(),
             by_mac: HashMap::new(),
+            by_name: HashMap::new(),
         };
         for (index, device) in devices.iter().enumerate() {
             let f = &device.fields;
@@ -268,12 +270,20 @@ impl<'a> Matcher<'a> {
             if let Some(mac) = &f.mac_address {
                 matcher.by_mac.entry(mac.clone()).or_default().push(index);
             }
+            matcher
+                .by_name
+                .entry(f.name.to_lowercase())
+                .or_default()
+                .push(index);
         }
         matcher
     }
 
     /// The existing device a row describes, `Ok(None)` for a new one, or the problem.
     fn find(&self, f: &DeviceFields) -> Result<Option<usize>, (&'static str, String)> {
+        if f.asset_tag.is_none() && f.serial.is_none() && f.mac_address.is_none() {
+            return self.find_by_name(f);
+        }
         let by_tag = f
             .asset_tag
             .as_ref()
@@ -357,6 +367,43 @@ impl<'a> Matcher<'a> {
     }
 }
 
+impl Matcher<'_> {
+    /// A row with no asset tag, serial or MAC (many hand-kept lists have none) is matched
+    /// by its name, so re-importing such a list does not duplicate every device.
+    fn find_by_name(&self, f: &DeviceFields) -> Result<Option<usize>, (&'static str, String)> {
+        match self
+            .by_name
+            .get(&f.name.to_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            many => Err((
+                "name",
+                format!(
+                    "has no asset tag, serial or MAC address and its name \"{}\" matches {} existing devices; add one of those to tell them apart",
+                    f.name,
+                    many.len()
+                ),
+            )),
+        }
+    }
+}
+
+/// The field a row is matched on, for messages about the match.
+fn key_field(f: &DeviceFields) -> &'static str {
+    if f.asset_tag.is_some() {
+        "asset_tag"
+    } else if f.serial.is_some() {
+        "serial"
+    } else if f.mac_address.is_some() {
+        "mac_address"
+    } else {
+        "name"
+    }
+}
+
 /// Header of the first mapped column that sets `field`, for messages.
 fn header_for(mapping: &[ColumnMapping], field: &str) -> String {
     mapping
@@ -433,7 +480,7 @@ impl Api {
                 Ok(None) => {}
                 Ok(Some(index)) => match matched_rows.insert(index, row) {
                     Some(first) => problem(
-                        "asset_tag",
+                        key_field(&imported.fields),
                         format!(
                             "describes the same device as row {first} (\"{}\")",
                             devices[index].fields.name

@@ -897,6 +897,21 @@ a-9,Pump 9 again,
         "{:?}",
         preview.issues
     );
+
+    // Without any identifier a row is matched by name, and two devices of that name are
+    // ambiguous.
+    for _ in 0..2 {
+        api.create_device(device("Spare pump")).unwrap();
+    }
+    api.create_device(device("Lone monitor")).unwrap();
+    let by_name = f.csv(
+        "names.csv",
+        "Name,Owner\nSpare pump,Biomed\nLone monitor,Biomed\n",
+    );
+    let preview = api.preview_import(request(&by_name)).unwrap();
+    assert_eq!(preview.rows[0].action, RowAction::Error);
+    assert_eq!(preview.issues[0].field, "name");
+    assert_eq!(preview.rows[1].action, RowAction::Update);
 }
 
 #[test]
@@ -993,4 +1008,19 @@ fn export_then_import_round_trips() {
             );
         }
     }
+}
+
+#[test]
+fn the_public_sample_inventory_imports_and_reimports_unchanged() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/inventory/iomt-risk-scorer_sample_devices.csv");
+    let f = Fixture::new();
+    let preview = f.api.preview_import(request(&sample)).unwrap();
+    assert!(preview.issues.is_empty(), "{:?}", preview.issues);
+    assert_eq!(preview.summary.create, 25);
+    let first = f.api.apply_import(request(&sample)).unwrap();
+    assert_eq!(first.created, 25);
+    let again = f.api.apply_import(request(&sample)).unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 25));
+    assert_eq!(f.api.status().unwrap().device_count, 25);
 }
