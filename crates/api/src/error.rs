@@ -110,6 +110,7 @@ impl From<StoreError> for ApiError {
             StoreError::Io { .. } | StoreError::Backup { .. } => ErrorCode::Io,
             StoreError::TooNew { .. } => ErrorCode::Database,
             StoreError::NotADatabase { .. } => ErrorCode::BadFile,
+            StoreError::Refused(_) => ErrorCode::Conflict,
             StoreError::Sqlite(_) | StoreError::Migration { .. } => ErrorCode::Database,
         };
         ApiError::new(code, err.to_string())

@@ -6,6 +6,7 @@
 //! audit entry commit together or not at all. One module per aggregate adds its
 //! queries to [`Db`].
 
+mod assessments;
 mod audit;
 mod clinic;
 mod devices;
@@ -20,6 +21,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode};
 
+pub use assessments::{
+    subject_key, AnswerHistoryEntry, EvidenceRecord, StoredAnswer, StoredAssessment,
+};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use migrate::{Migration, MIGRATIONS};
 pub use sites::SiteUsage;
@@ -44,6 +48,9 @@ pub enum StoreError {
     /// A FOREIGN KEY constraint: a row refers to a missing row, or is still referred to.
     #[error("a reference between records does not hold: {0}")]
     Reference(String),
+    /// A trigger refused the change, e.g. to a final assessment or the append-only history.
+    #[error("refused by the database: {0}")]
+    Refused(String),
     #[error("migration {version} ({name}) failed: {source}")]
     Migration {
         version: u32,
@@ -68,10 +75,11 @@ pub(crate) fn classify(err: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(code, message) = &err {
         if code.code == ErrorCode::ConstraintViolation {
             let text = message.clone().unwrap_or_default();
-            // Extended codes: 2067 UNIQUE, 1555 PRIMARY KEY, 787 FOREIGN KEY.
+            // Extended codes: 2067 UNIQUE, 1555 PRIMARY KEY, 787 FOREIGN KEY, 1811 TRIGGER.
             match code.extended_code {
                 2067 | 1555 => return StoreError::Duplicate(text),
                 787 => return StoreError::Reference(text),
+                1811 => return StoreError::Refused(text),
                 _ => {}
             }
         }

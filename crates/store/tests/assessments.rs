@@ -1,0 +1,213 @@
+//! Assessments, answers, history and evidence against a real SQLite file.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use devicerisk_core::questionnaire::*;
+use devicerisk_core::{DeviceCategory, DeviceId};
+use devicerisk_store::{EvidenceRecord, Store, StoreError};
+
+fn at() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 4, 10, 30, 0).unwrap()
+}
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 5, 4).unwrap()
+}
+
+fn draft(store: &Store) -> Assessment {
+    let a = Assessment::new_draft(
+        "2026 annual",
+        day(),
+        vec![(Scope::Clinic, 1), (Scope::Device, 1)],
+    )
+    .unwrap();
+    store
+        .transaction(|db| db.insert_assessment(&a, at()))
+        .unwrap();
+    a
+}
+
+#[test]
+fn assessment_round_trips_and_finalize_is_permanent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    let store = Store::open(&path).unwrap();
+    let mut a = draft(&store);
+    let stored = store.db().assessment(a.id).unwrap().unwrap();
+    assert_eq!(stored.assessment, a);
+    assert_eq!(stored.created_at, at());
+    assert_eq!(stored.finalized_at, None);
+
+    a.finalize(
+        SignOff {
+            name: "Ana Diaz".into(),
+            role: "COO".into(),
+            signed_on: day(),
+        },
+        vec![],
+    )
+    .unwrap();
+    assert!(store
+        .transaction(|db| db.finalize_assessment(&a, at()))
+        .unwrap());
+    drop(store);
+
+    let store = Store::open(&path).unwrap();
+    let stored = store.db().assessment(a.id).unwrap().unwrap();
+    assert_eq!(stored.assessment.status, AssessmentStatus::Final);
+    assert_eq!(
+        stored.assessment.sign_off.as_ref().unwrap().name,
+        "Ana Diaz"
+    );
+    assert_eq!(stored.finalized_at, Some(at()));
+
+    // The database itself refuses to change a final assessment or its answers.
+    let err = store
+        .transaction(|db| db.finalize_assessment(&a, at()))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
+    let err = store
+        .transaction(|db| {
+            db.put_answer(
+                a.id,
+                &AnswerSubject::Clinic,
+                "clinic.inv.01",
+                Some(&Answer::new(AnswerValue::Yes)),
+                at(),
+            )
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
+}
+
+#[test]
+fn answers_are_kept_per_subject_and_replaced_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let a = draft(&store);
+    let device = AnswerSubject::Device(DeviceId::new());
+    let category = AnswerSubject::Category(DeviceCategory::InfusionPump);
+    let purchase = AnswerSubject::Purchase("New MRI, 2027".into());
+    let noted = Answer {
+        note: Some("checked with biomed".into()),
+        ..Answer::new(AnswerValue::Choices(vec!["wired".into(), "wifi".into()]))
+    };
+    store
+        .transaction(|db| {
+            db.put_answer(
+                a.id,
+                &AnswerSubject::Clinic,
+                "clinic.a",
+                Some(&Answer::new(AnswerValue::Yes)),
+                at(),
+            )?;
+            db.put_answer(a.id, &device, "device.a", Some(&noted), at())?;
+            db.put_answer(
+                a.id,
+                &category,
+                "device.a",
+                Some(&Answer::not_applicable("no network")),
+                at(),
+            )?;
+            db.put_answer(
+                a.id,
+                &purchase,
+                "procurement.a",
+                Some(&Answer::new(AnswerValue::Date(day()))),
+                at(),
+            )?;
+            db.put_answer(
+                a.id,
+                &AnswerSubject::Clinic,
+                "clinic.b",
+                Some(&Answer::new(AnswerValue::Number(3.5))),
+                at(),
+            )
+        })
+        .unwrap();
+    let grouped = store.db().answers_by_subject(a.id).unwrap();
+    assert_eq!(grouped.len(), 4);
+    assert_eq!(grouped[&device]["device.a"], noted);
+    assert_eq!(
+        grouped[&category]["device.a"].na_reason.as_deref(),
+        Some("no network")
+    );
+    assert_eq!(
+        grouped[&AnswerSubject::Clinic]["clinic.b"].value,
+        AnswerValue::Number(3.5)
+    );
+    assert_eq!(
+        grouped[&purchase]["procurement.a"].value,
+        AnswerValue::Date(day())
+    );
+
+    store
+        .transaction(|db| {
+            db.put_answer(
+                a.id,
+                &AnswerSubject::Clinic,
+                "clinic.a",
+                Some(&Answer::new(AnswerValue::No)),
+                at(),
+            )?;
+            db.put_answer(a.id, &AnswerSubject::Clinic, "clinic.b", None, at())
+        })
+        .unwrap();
+    let clinic = store
+        .db()
+        .subject_answers(a.id, &AnswerSubject::Clinic)
+        .unwrap();
+    assert_eq!(clinic.len(), 1);
+    assert_eq!(clinic["clinic.a"].value, AnswerValue::No);
+}
+
+#[test]
+fn history_is_append_only_and_evidence_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let a = draft(&store);
+    let yes = Answer::new(AnswerValue::Yes);
+    store
+        .transaction(|db| {
+            db.append_answer_history(
+                a.id,
+                &AnswerSubject::Clinic,
+                "clinic.a",
+                None,
+                Some(&yes),
+                "ana",
+                at(),
+            )?;
+            db.append_answer_history(
+                a.id,
+                &AnswerSubject::Clinic,
+                "clinic.a",
+                Some(&yes),
+                None,
+                "ana",
+                at(),
+            )
+        })
+        .unwrap();
+    let history = store.db().answer_history(a.id).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].after.as_ref(), Some(&yes));
+    assert_eq!(history[1].before.as_ref(), Some(&yes));
+    assert_eq!(history[1].after, None);
+    assert_eq!(history[1].actor, "ana");
+
+    let evidence = EvidenceRecord {
+        id: uuid::Uuid::new_v4(),
+        assessment_id: a.id,
+        subject: AnswerSubject::Clinic,
+        question_id: "clinic.a".into(),
+        file_name: "policy.pdf".into(),
+        stored_path: "evidence/abcdef012345/policy.pdf".into(),
+        sha256: "a".repeat(64),
+        size: 1234,
+        added_at: at(),
+    };
+    store
+        .transaction(|db| db.insert_evidence(&evidence))
+        .unwrap();
+    assert_eq!(store.db().evidence(a.id).unwrap(), vec![evidence]);
+}
