@@ -84,6 +84,7 @@ impl Api {
                 format!("{}, {g} with unknown facts.", count(n, "device")),
             ),
         };
+        let questionnaires_step = self.questionnaire_step(&db)?;
         let coming = || (StepState::Coming, "Coming in a later version.".to_string());
 
         let plan: [(&str, &str, &str, (StepState, String)); 8] = [
@@ -91,7 +92,7 @@ impl Api {
             ("sites_zones", "Sites and network zones", "Where devices are, and which network segments (VLANs) they sit on.", sites_step),
             ("vendors", "Vendors", "Manufacturers and service companies, with their security contacts and commitments.", vendors_step),
             ("devices", "Devices", "Every connected medical device, with what is known and what is not.", devices_step),
-            ("questionnaires", "Questionnaires", "Answer the clinic-wide and per-device security questions.", coming()),
+            ("questionnaires", "Questionnaires", "Answer the clinic-wide and per-device security questions.", questionnaires_step),
             ("risks", "Risks", "Rate, treat and accept the risks the answers reveal.", coming()),
             ("lifecycle", "Lifecycle plan", "Plan patches, isolation and replacement of unsupported devices.", coming()),
             ("audit_packet", "Audit packet", "Produce the evidence packet for auditors and insurers.", coming()),

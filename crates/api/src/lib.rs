@@ -5,6 +5,8 @@
 //! appends an audit-log entry in that same transaction. Errors are [`ApiError`]
 //! (`{code, message, field_issues}`), serialisable as they are for the UI.
 
+mod assessment_types;
+mod assessments;
 pub mod demo;
 mod devices;
 mod error;
@@ -18,6 +20,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use devicerisk_store::{Db, NewAuditEntry, Store};
 
+pub use assessment_types::*;
+pub use assessments::{check_questionnaire_files, questionnaire, scope_of, sha256_hex};
 pub use error::{field_label, ApiError, ApiResult, ErrorCode};
 pub use types::*;
 
