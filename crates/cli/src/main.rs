@@ -7,6 +7,7 @@
 //! Exit codes: 0 ok, 1 user error (bad input file, unknown id, non-empty database...), 2 internal
 //! error (database or I/O failure that the user's input did not cause).
 
+mod assessment;
 mod bench;
 mod output;
 
@@ -63,6 +64,12 @@ enum Command {
     /// Measure how fast things are.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Dated risk assessments: start, list, answer from a file, finalize.
+    #[command(subcommand)]
+    Assessment(assessment::AssessmentCommand),
+    /// Questionnaire content.
+    #[command(subcommand)]
+    Questionnaire(assessment::QuestionnaireCommand),
 }
 
 #[derive(Subcommand)]
@@ -261,6 +268,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Bench(BenchCommand::Import { devices, runs }) => {
             bench::import(&mut out, devices, runs)?;
         }
+        Command::Assessment(command) => assessment::run(&db_path, &mut out, command)?,
+        Command::Questionnaire(command) => assessment::questionnaire(&mut out, command)?,
     }
     out.flush()?;
     Ok(())
