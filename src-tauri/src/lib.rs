@@ -5,6 +5,7 @@
 //! Commands are `async` so Tauri runs them off the main thread: a 10,000-row import must not
 //! freeze the window. Errors reach the UI as the api's `{code, message, field_issues}`.
 
+mod assessments;
 mod vocab;
 
 use std::path::Path;
@@ -268,6 +269,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         apply_import,
         export_inventory,
         vocab::vocabularies,
+        assessments::list_assessments,
+        assessments::create_assessment,
+        assessments::questionnaire_page,
+        assessments::save_answer,
+        assessments::assessment_overview,
+        assessments::attach_evidence,
+        assessments::list_evidence,
+        assessments::finalize_assessment,
+        assessments::revise_assessment,
+        assessments::assessment_history,
     ])
 }
 

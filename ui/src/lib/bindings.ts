@@ -210,6 +210,86 @@ async exportInventory(path: string, format: ExportFormat) : Promise<Result<Expor
  */
 async vocabularies() : Promise<Vocabularies> {
     return await TAURI_INVOKE("vocabularies");
+},
+async listAssessments() : Promise<Result<AssessmentSummary[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_assessments") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async createAssessment(request: NewAssessment) : Promise<Result<AssessmentSummary, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_assessment", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async questionnairePage(request: PageRequest) : Promise<Result<QuestionnairePage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("questionnaire_page", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async saveAnswer(request: SaveAnswerRequest) : Promise<Result<QuestionnairePage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_answer", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async assessmentOverview(id: AssessmentId) : Promise<Result<AssessmentOverview, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("assessment_overview", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async attachEvidence(request: AttachEvidence) : Promise<Result<EvidenceFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attach_evidence", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listEvidence(id: AssessmentId) : Promise<Result<EvidenceFile[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_evidence", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async finalizeAssessment(request: FinalizeRequest) : Promise<Result<AssessmentSummary, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("finalize_assessment", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reviseAssessment(id: AssessmentId) : Promise<Result<AssessmentSummary, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revise_assessment", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async assessmentHistory(id: AssessmentId) : Promise<Result<AssessmentHistory, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("assessment_history", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -223,6 +303,108 @@ async vocabularies() : Promise<Vocabularies> {
 
 /** user-defined types **/
 
+/**
+ * One answer to one question, with what the assessor added to it.
+ */
+export type Answer = { value: AnswerValue; 
+/**
+ * Free note shown in the packet beside the answer.
+ */
+note?: string | null; 
+/**
+ * Why the question does not apply; required with `NotApplicable`.
+ */
+na_reason?: string | null; 
+/**
+ * Carried forward from an earlier assessment and not yet confirmed by anyone this time.
+ */
+to_confirm?: boolean }
+/**
+ * One answer that differs between two revisions, or one change in the answer log.
+ */
+export type AnswerChangeRow = { subject: AnswerSubject; subject_label: string; question_id: string; question: string; before: Answer | null; after: Answer | null; 
+/**
+ * Log entries only: who and when.
+ */
+actor: string | null; changed_at: string | null }
+/**
+ * One answer to save; `answer: None` removes it.
+ */
+export type AnswerInput = { subject: AnswerSubject; question_id: string; answer: Answer | null }
+/**
+ * Where the answer shown for a question comes from.
+ */
+export type AnswerSource = 
+/**
+ * Given for this subject.
+ */
+"own" | 
+/**
+ * Given once for the device's category; answering here overrides it for this device.
+ */
+"category" | 
+/**
+ * Read from the device record in the inventory (linked question).
+ */
+"inventory"
+/**
+ * What a group of answers is about; the store keys answers by assessment and subject.
+ */
+export type AnswerSubject = { kind: "clinic" } | { kind: "device"; id: DeviceId } | 
+/**
+ * Answered once for every device of a category; a device's own answers override these.
+ */
+{ kind: "category"; id: DeviceCategory } | { kind: "vendor"; id: VendorId } | 
+/**
+ * A purchase being considered, before any vendor record exists; named by the user.
+ */
+{ kind: "purchase"; id: string }
+/**
+ * The kinds of answer a question takes. "Unknown" and "not applicable" are accepted by every
+ * kind on top of the values listed here.
+ */
+export type AnswerType = 
+/**
+ * Yes, no or partly.
+ */
+"yes_no_partial" | 
+/**
+ * Yes or no, for facts where "partly" means nothing (does the device hold patient data?).
+ */
+"yes_no" | 
+/**
+ * Exactly one of `options`.
+ */
+"single_choice" | 
+/**
+ * Any non-empty set of `options`.
+ */
+"multi_choice" | 
+/**
+ * A count, a number of days or a percentage; never negative.
+ */
+"number" | "date" | "text"
+/**
+ * The value of one answer. Which variants a question accepts follows its `AnswerType`;
+ * `Unknown` and `NotApplicable` fit every question.
+ */
+export type AnswerValue = { kind: "yes" } | { kind: "no" } | { kind: "partial" } | 
+/**
+ * The id of one option.
+ */
+{ kind: "choice"; value: string } | 
+/**
+ * The ids of the chosen options.
+ */
+{ kind: "choices"; value: string[] } | { kind: "number"; value: number } | { kind: "date"; value: string } | { kind: "text"; value: string } | 
+/**
+ * "I don't know": always allowed, always a gap.
+ */
+{ kind: "unknown" } | 
+/**
+ * Does not apply here; the answer's `na_reason` must say why.
+ */
+{ kind: "not_applicable" }
 /**
  * An error as it reaches the user: a code, a sentence, and the fields concerned.
  */
@@ -247,6 +429,83 @@ device_count: number;
  * The guided path, in order.
  */
 steps: ChecklistStep[] }
+/**
+ * A dated run of the questionnaires.
+ */
+export type Assessment = { id: AssessmentId; 
+/**
+ * "2026 annual".
+ */
+title: string; started_on: string; assessor: string | null; status: AssessmentStatus; sign_off: SignOff | null; 
+/**
+ * 1 for the first version; a revision of a final assessment counts up.
+ */
+revision: number; 
+/**
+ * The final assessment this one revises.
+ */
+revises: AssessmentId | null; 
+/**
+ * The earlier assessment whose answers were carried forward into this one.
+ */
+carried_from: AssessmentId | null; 
+/**
+ * `QuestionSet::version` of each scope when the assessment started, e.g. [clinic, device,
+ * procurement], so a reader knows which wording was answered.
+ */
+content_versions: ([Scope, number])[] }
+export type AssessmentHistory = { 
+/**
+ * This assessment's revisions, first to this one.
+ */
+revisions: AssessmentSummary[]; 
+/**
+ * Answers that differ from the revision this one revises (empty for a first version).
+ */
+changes_since_previous: AnswerChangeRow[]; 
+/**
+ * Every answer change made in this assessment, oldest first.
+ */
+log: AnswerChangeRow[] }
+/**
+ * Stable id of an assessment (UUID, so databases can later be merged).
+ */
+export type AssessmentId = string
+/**
+ * Progress and findings of a whole assessment: the clinic, every device in use, and every
+ * category, vendor and purchase that has answers.
+ */
+export type AssessmentOverview = { summary: AssessmentSummary; subjects: SubjectOverview[]; overall: ProgressCounts; 
+/**
+ * Worst first.
+ */
+findings: SubjectFinding[] }
+export type AssessmentStatus = 
+/**
+ * Being answered; every answer may change.
+ */
+"draft" | 
+/**
+ * Signed off; immutable evidence.
+ */
+"final"
+/**
+ * An assessment as lists show it.
+ */
+export type AssessmentSummary = { assessment: Assessment; created_at: string; finalized_at: string | null; 
+/**
+ * Answers stored, over every subject.
+ */
+answers: number; 
+/**
+ * Carried forward and not yet confirmed.
+ */
+to_confirm: number; evidence_files: number }
+export type AttachEvidence = { assessment_id: AssessmentId; subject: AnswerSubject; question_id: string; 
+/**
+ * The file chosen by the user; it is copied, never moved.
+ */
+path: string }
 export type AuditEntry = { at: string; actor: string; action: string; entity: string; entity_id: string; summary: string }
 /**
  * How users and services authenticate to the device.
@@ -297,6 +556,14 @@ detail: string }
  */
 export type Choice<T> = { value: T; label: string }
 /**
+ * One choice of a single- or multi-choice question.
+ */
+export type ChoiceOption = { 
+/**
+ * Stable key stored in answers; never reuse a key for a different meaning.
+ */
+id: string; label: string }
+/**
  * The clinic's own profile; one per database.
  */
 export type ClinicProfile = { name: string; legal_name: string | null; address: string | null; contact_name: string | null; contact_email: string | null; contact_phone: string | null; 
@@ -325,9 +592,32 @@ column: number;
  */
 header: string; target: ImportTarget }
 /**
+ * When a question is shown. Every part that is present must hold.
+ * Device parts hold when the device's fact is not known: better one question too many than a
+ * question hidden because the inventory is incomplete.
+ */
+export type Condition = { 
+/**
+ * An earlier question of the same scope whose answer must be one of `answer_in`.
+ */
+question: string | null; answer_in?: string[]; 
+/**
+ * Device scope: the device's category is one of these.
+ */
+category_in?: DeviceCategory[]; 
+/**
+ * Device scope: the device has at least one of these connections.
+ */
+connectivity_any?: Connectivity[] }
+/**
  * How a device talks to the world. A device may have several.
  */
 export type Connectivity = "wired" | "wifi" | "bluetooth" | "cellular" | "serial" | "none"
+/**
+ * A date answer earlier than today plus `days_from_today` is a gap: -365 means "more than a
+ * year ago", +730 means "less than two years from now" (a support end date coming soon).
+ */
+export type DateGap = { days_from_today: number; severity: Severity }
 export type DemoOptions = { devices: number; 
 /**
  * Same seed, same clinic.
@@ -424,6 +714,14 @@ export type DeviceStatus = "active" | "in_storage" | "decommissioned"
  * What kind of failure; front ends branch on this, never on the message text.
  */
 export type ErrorCode = "not_found" | "validation" | "conflict" | "in_use" | "not_empty" | "import_has_errors" | "bad_file" | "io" | "database" | "internal"
+/**
+ * A file attached to an answer, copied into the data folder.
+ */
+export type EvidenceFile = { id: string; subject: AnswerSubject; question_id: string; file_name: string; 
+/**
+ * Where the copy is, as an absolute path.
+ */
+stored_path: string; sha256: string; size_bytes: number; added_at: string }
 export type ExportFormat = "csv" | "xlsx"
 export type ExportReport = { path: string; rows: number }
 /**
@@ -438,6 +736,39 @@ export type FieldIssue = {
  * The field's key, as in `DeviceFields` (e.g. "mac_address").
  */
 field: string; message: string }
+export type FinalizeRequest = { assessment_id: AssessmentId; name: string; role: string; 
+/**
+ * Default: today.
+ */
+signed_on: string | null }
+/**
+ * A gap found in an answer, with what to do about it and where it maps in the frameworks.
+ */
+export type Finding = { question_id: string; section_id: string; scope: Scope; question: string; answer: AnswerValue; reason: FindingReason; severity: Severity; action: string; practice: number; topic: Topic | null; hicp: string; csf: string[]; hipaa: string[]; 
+/**
+ * The assessor's note on the answer, printed beside the finding.
+ */
+note: string | null }
+/**
+ * Why an answer is a finding.
+ */
+export type FindingReason = 
+/**
+ * The answer (or one of the chosen options) is listed as a gap.
+ */
+{ kind: "gap_answer"; keys: string[] } | 
+/**
+ * Nobody knows: the clinic cannot show the control is in place.
+ */
+{ kind: "unknown" } | 
+/**
+ * "Not applicable" without a reason is treated as not known.
+ */
+{ kind: "na_without_reason" } | { kind: "number_above"; limit: number } | { kind: "number_below"; limit: number } | 
+/**
+ * The date is before `limit` (too long ago, or too soon to come).
+ */
+{ kind: "date_before"; limit: string }
 export type ImportPreview = { file_name: string; 
 /**
  * "CSV" or "XLSX".
@@ -466,6 +797,33 @@ export type ImportSummary = { rows: number; valid: number; with_errors: number; 
  * A destination for one imported column.
  */
 export type ImportTarget = "Ignore" | "AssetTag" | "Name" | "Category" | "Manufacturer" | "Model" | "ManufacturerAndModel" | "Serial" | "SoftwareVersion" | "OsName" | "OsVersion" | "OsAndVersion" | "Connectivity" | "IpAddress" | "MacAddress" | "Hostname" | "Site" | "Zone" | "Department" | "ClinicalFunction" | "FdaClass" | "HandlesPhi" | "PatchStatus" | "LastPatchDate" | "DefaultCredentialsChanged" | "Authentication" | "Encryption" | "EncryptionInTransit" | "EncryptionAtRest" | "RemoteVendorAccess" | "MonitoringCoverage" | "LastVulnerabilityScan" | "PurchaseDate" | "VendorSupport" | "VendorEndOfSupport" | "Owner" | "Status" | "Notes"
+export type NewAssessment = { 
+/**
+ * "2026 annual".
+ */
+title: string; 
+/**
+ * An earlier assessment whose answers start this one, each marked "to confirm".
+ */
+carry_forward_from: AssessmentId | null }
+/**
+ * A number answer beyond `value` is a gap of `severity`.
+ */
+export type NumberGap = { value: number; severity: Severity }
+export type PageQuestion = { question: Question; 
+/**
+ * The answer that counts (the inventory's value for a linked question).
+ */
+answer: Answer | null; source: AnswerSource | null; evidence: EvidenceFile[] }
+/**
+ * One page of questions: the questionnaire of one subject in one assessment.
+ */
+export type PageRequest = { assessment_id: AssessmentId; subject: AnswerSubject }
+export type PageSection = { id: string; title: string; intro: string; counts: ProgressCounts; 
+/**
+ * Only the questions shown for the current answers and device.
+ */
+questions: PageQuestion[] }
 /**
  * Where the device stands on security updates.
  */
@@ -476,10 +834,122 @@ export type PreviewRow = {
  */
 row: number; action: RowAction; name: string; manufacturer: string | null; model: string | null; asset_tag: string | null; serial: string | null; site: string | null; zone: string | null; issue_count: number }
 /**
+ * Counts for a section or a whole set. Only visible questions count.
+ */
+export type ProgressCounts = { 
+/**
+ * Questions shown.
+ */
+total: number; 
+/**
+ * Answered with anything, "unknown" included.
+ */
+answered: number; 
+/**
+ * Answered "unknown" (or N/A without a reason): to find out.
+ */
+unknown: number; 
+/**
+ * Carried forward and not yet confirmed.
+ */
+to_confirm: number; 
+/**
+ * Question ids still without an answer, in order: where "next unanswered" jumps.
+ */
+unanswered_ids: string[]; 
+/**
+ * Question ids answered "unknown", in order: where "next unknown" jumps.
+ */
+unknown_ids: string[] }
+/**
+ * One question with everything needed to ask it, judge the answer and cite it in a packet.
+ */
+export type Question = { 
+/**
+ * Stable id, `<scope>.<section>.<nn>`; answers are stored under it, so it never changes.
+ */
+id: string; 
+/**
+ * The question in plain words.
+ */
+text: string; 
+/**
+ * Why it matters and where to find the answer.
+ */
+help: string; answer: AnswerType; options?: ChoiceOption[]; 
+/**
+ * Unit shown after a number ("days", "%").
+ */
+unit: string | null; 
+/**
+ * Answers (yes/no/partial or option ids) that are gaps, with their severity.
+ */
+gaps?: Partial<{ [key in string]: Severity }>; gap_above: NumberGap | null; gap_below: NumberGap | null; gap_before: DateGap | null; 
+/**
+ * Severity of an "unknown" answer; by default the worst declared gap, since not knowing
+ * may hide the worst case.
+ */
+unknown_severity: Severity | null; 
+/**
+ * What to do when the answer is a gap.
+ */
+action: string; 
+/**
+ * DESIGN.md practice 1-7, or 0 with a `topic`.
+ */
+practice: number; topic: Topic | null; 
+/**
+ * HHS 405(d) HICP practice or sub-practice ("9.M.A").
+ */
+hicp: string; 
+/**
+ * NIST CSF 2.0 subcategories ("ID.AM-01").
+ */
+csf: string[]; 
+/**
+ * HIPAA Security Rule citations ("164.308(a)(1)(ii)(A)").
+ */
+hipaa: string[]; show_if: Condition | null; 
+/**
+ * Device scope: the `DeviceFields` field that holds this answer, read from and written to
+ * the inventory so the question is never asked twice.
+ */
+device_field: string | null }
+export type QuestionnairePage = { assessment: AssessmentSummary; subject: AnswerSubject; subject_label: string; scope: Scope; 
+/**
+ * The assessment is final: show, never edit.
+ */
+read_only: boolean; sections: PageSection[]; overall: ProgressCounts; findings: Finding[] }
+/**
  * Whether and how the vendor reaches the device remotely.
  */
 export type RemoteAccess = "none" | "on_request" | "always_on" | "unknown"
 export type RowAction = "create" | "update" | "unchanged" | "error"
+export type SaveAnswerRequest = { assessment_id: AssessmentId; input: AnswerInput }
+/**
+ * Who or what a set of questions is about.
+ */
+export type Scope = 
+/**
+ * Once for the whole clinic.
+ */
+"clinic" | 
+/**
+ * Once per device, or once per device category with per-device overrides.
+ */
+"device" | 
+/**
+ * Once per vendor or planned purchase.
+ */
+"procurement"
+/**
+ * How severe a gap is; ordered so the worst sorts last.
+ */
+export type Severity = "low" | "medium" | "high" | "critical"
+/**
+ * Who accepted the assessment as the clinic's risk analysis, and when.
+ */
+export type SignOff = { name: string; role: string; signed_on: string }
 /**
  * A physical location of the clinic.
  */
@@ -498,7 +968,14 @@ export type StepState = "done" | "in_progress" | "todo" |
  * Not built yet in this version of the app.
  */
 "coming"
+export type SubjectFinding = { subject: AnswerSubject; label: string; finding: Finding }
+export type SubjectOverview = { subject: AnswerSubject; label: string; scope: Scope; counts: ProgressCounts; findings: number }
 export type TargetInfo = { target: ImportTarget; label: string }
+/**
+ * Governance, incident response and backup/recovery questions sit outside the seven device
+ * practices (practice 0) and say which of the three they serve.
+ */
+export type Topic = "governance" | "incident_response" | "backup_recovery"
 /**
  * A yes/no fact that may not be known.
  */

@@ -27,6 +27,7 @@ describe('checklist', () => {
   });
   it('links only the steps that have a screen', () => {
     expect(screenForStep('devices')).toEqual({ name: 'devices' });
-    expect(screenForStep('questionnaires')).toBeNull();
+    expect(screenForStep('questionnaires')).toEqual({ name: 'assessments' });
+    expect(screenForStep('risks')).toBeNull();
   });
 });

@@ -11,9 +11,11 @@ export type Screen =
   | { name: 'device-edit'; id: string }
   | { name: 'device-detail'; id: string }
   | { name: 'import' }
-  | { name: 'export' };
+  | { name: 'export' }
+  | { name: 'assessments' }
+  | { name: 'assessment'; id: string };
 
-export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export';
+export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments';
 
 export const router = $state<{ screen: Screen }>({ screen: { name: 'home' } });
 
@@ -28,6 +30,8 @@ export function sectionOf(screen: Screen): NavSection {
     case 'device-edit':
     case 'device-detail':
       return 'devices';
+    case 'assessment':
+      return 'assessments';
     default:
       return screen.name;
   }
@@ -49,6 +53,8 @@ export function screenForStep(key: string): Screen | null {
     case 'devices':
     case 'inventory':
       return { name: 'devices' };
+    case 'questionnaires':
+      return { name: 'assessments' };
     default:
       return null;
   }
