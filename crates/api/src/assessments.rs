@@ -111,7 +111,9 @@ fn subject_label(db: &Db<'_>, subject: &AnswerSubject) -> ApiResult<String> {
             .device(*id)?
             .map(|d| d.fields.name)
             .unwrap_or_else(|| format!("Removed device {id}")),
-        AnswerSubject::Category(category) => format!("Every {}", category.label()),
+        AnswerSubject::Category(category) => {
+            format!("Category: {} (every device)", category.label())
+        }
         AnswerSubject::Vendor(id) => db
             .vendor(*id)?
             .map(|v| v.fields.name)
