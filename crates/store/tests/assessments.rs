@@ -211,3 +211,72 @@ fn history_is_append_only_and_evidence_is_listed() {
         .unwrap();
     assert_eq!(store.db().evidence(a.id).unwrap(), vec![evidence]);
 }
+
+/// The triggers hold against any writer, not only through the store's functions.
+#[test]
+fn triggers_refuse_direct_sql_on_history_and_final_assessments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    let store = Store::open(&path).unwrap();
+    let mut a = draft(&store);
+    let yes = Answer::new(AnswerValue::Yes);
+    store
+        .transaction(|db| {
+            db.put_answer(a.id, &AnswerSubject::Clinic, "clinic.a", Some(&yes), at())?;
+            db.append_answer_history(
+                a.id,
+                &AnswerSubject::Clinic,
+                "clinic.a",
+                None,
+                Some(&yes),
+                "ana",
+                at(),
+            )
+        })
+        .unwrap();
+    a.finalize(
+        SignOff {
+            name: "Ana Diaz".into(),
+            role: "COO".into(),
+            signed_on: day(),
+        },
+        vec![],
+    )
+    .unwrap();
+    store
+        .transaction(|db| db.finalize_assessment(&a, at()))
+        .unwrap();
+    drop(store);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE answer_history SET actor = 'mallory'",
+        "DELETE FROM answer_history",
+        "UPDATE answers SET value = '{\"kind\":\"no\"}'",
+        "DELETE FROM answers",
+        "UPDATE assessments SET title = 'changed'",
+        "DELETE FROM assessments",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(
+            err.to_string().contains("final") || err.to_string().contains("append-only"),
+            "{sql}: {err}"
+        );
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.db().answers(a.id).unwrap().len(), 1);
+    assert_eq!(store.db().answer_history(a.id).unwrap()[0].actor, "ana");
+}
+
+#[test]
+fn a_version_1_database_is_upgraded_with_assessment_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    let old = Store::open_with_migrations(&path, &devicerisk_store::MIGRATIONS[..1]).unwrap();
+    assert_eq!(old.schema_version().unwrap(), 1);
+    drop(old);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    let a = draft(&store);
+    assert_eq!(store.db().assessments().unwrap()[0].assessment.id, a.id);
+}
