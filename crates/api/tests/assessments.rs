@@ -325,6 +325,18 @@ fn final_assessments_are_immutable_and_revisions_show_what_changed() {
         b"Inventory kept by biomed"
     );
 
+    let err = api
+        .attach_evidence(AttachEvidence {
+            assessment_id: id,
+            subject: AnswerSubject::Clinic,
+            question_id: "clinic.inv.01".into(),
+            path: dir.path().join("missing.pdf").display().to_string(),
+        })
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadFile);
+    assert!(err.message.contains("missing.pdf"), "{}", err.message);
+    assert_eq!(api.list_evidence(id).unwrap(), vec![evidence.clone()]);
+
     // A sign-off needs a name and role.
     let err = api
         .finalize_assessment(FinalizeRequest {
