@@ -148,6 +148,58 @@ pub fn what_would_lower(method: &Method, input: &RiskInput) -> Vec<Action> {
     actions
 }
 
+/// Several actions, done in order, that together bring the device down to a target level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct LoweringPlan {
+    /// Each step's levels and deltas are counted from the state after the previous step.
+    pub steps: Vec<Action>,
+    /// Residual level after every step is done.
+    pub final_level: RiskLevel,
+    /// Whether the plan reaches the target; if not, no further action would lower the risk.
+    pub reaches_target: bool,
+}
+
+impl Action {
+    /// The device's facts (or controls) after this action is done.
+    pub fn apply_to(&self, input: &RiskInput) -> Option<RiskInput> {
+        match &self.control {
+            Some(control) => {
+                let mut after = input.clone();
+                after.controls.push(control.clone());
+                Some(after)
+            }
+            None => input.with_action(ActionId::from_key(&self.id)?),
+        }
+    }
+}
+
+/// For a device no single action moves (one far past the top of the likelihood scale), the
+/// answer to "what would it take?": repeatedly do the best action of [`what_would_lower`],
+/// re-running the method each time, until the residual level is at or below `target`.
+pub fn plan_to_reach(method: &Method, input: &RiskInput, target: RiskLevel) -> LoweringPlan {
+    let mut current = input.clone();
+    let mut steps = Vec::new();
+    let mut level = score(method, &current).residual_level;
+    // Each step removes one applicable action for good, so this bounds the loop.
+    let most_steps = ActionId::COUNT + method.controls().len();
+    while level > target && steps.len() < most_steps {
+        let Some(best) = what_would_lower(method, &current).into_iter().next() else {
+            break;
+        };
+        let Some(next) = best.apply_to(&current) else {
+            break;
+        };
+        level = best.to_level;
+        current = next;
+        steps.push(best);
+    }
+    LoweringPlan {
+        steps,
+        final_level: level,
+        reaches_target: level <= target,
+    }
+}
+
 fn push_if_lower(
     actions: &mut Vec<Action>,
     before: Score,

@@ -20,7 +20,7 @@ pub mod engine;
 pub mod method;
 pub mod text;
 
-pub use actions::{what_would_lower, Action};
+pub use actions::{plan_to_reach, what_would_lower, Action, LoweringPlan};
 pub use engine::{
     assess, score, Assessment, ControlContribution, ControlStatus, FactorContribution, FactorKind,
     KnownVulnerabilities, RiskInput, Score,

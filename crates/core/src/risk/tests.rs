@@ -1086,16 +1086,7 @@ fn every_offered_action_lowers_and_matches_a_rerun() {
                     || action.points_delta < 0,
                 "an action that changes nothing is not offered: {action:?}"
             );
-            let after = match &action.control {
-                Some(control) => {
-                    let mut with = input.clone();
-                    with.controls.push(control.clone());
-                    with
-                }
-                None => input
-                    .with_action(ActionId::from_key(&action.id).unwrap())
-                    .expect("offered actions apply"),
-            };
+            let after = action.apply_to(&input).expect("offered actions apply");
             assert_eq!(score(method, &after).residual_level, action.to_level);
         }
     }
@@ -1134,6 +1125,64 @@ fn the_critical_pump_has_its_biggest_fixes_first() {
     let position = |id: &str| ids.iter().position(|x| *x == id).unwrap();
     assert!(position("move_to_medical_zone") < position("enable_monitoring"));
     assert!(position("change_default_credentials") < position("enable_encryption"));
+}
+
+#[test]
+fn a_plan_brings_the_critical_pump_down_step_by_step() {
+    let method = method();
+    let pump = &golden_cases()[0].input;
+    let plan = plan_to_reach(method, pump, RiskLevel::Medium);
+    assert!(plan.reaches_target, "{plan:?}");
+    assert!(plan.final_level <= RiskLevel::Medium);
+    let mut device = pump.clone();
+    let mut level = RiskLevel::Critical;
+    for step in &plan.steps {
+        assert_eq!(
+            step.from_level, level,
+            "each step starts where the last ended"
+        );
+        assert!(step.to_level <= step.from_level);
+        device = step.apply_to(&device).unwrap();
+        level = score(method, &device).residual_level;
+        assert_eq!(level, step.to_level, "the plan's levels are re-run results");
+    }
+    assert_eq!(level, plan.final_level);
+    let ids: Vec<&str> = plan
+        .steps
+        .iter()
+        .map(|a| a.control.as_deref().unwrap_or(&a.id))
+        .collect();
+    assert!(ids.contains(&"replace_with_supported_model"), "{ids:?}");
+
+    // A device already at the target needs no plan; one whose every action is done stops.
+    let monitor = &golden_cases()[1].input;
+    let none = plan_to_reach(method, monitor, RiskLevel::Low);
+    assert!(none.steps.is_empty() && none.reaches_target);
+    let ventilator = &golden_cases()[5].input;
+    let stuck = plan_to_reach(method, ventilator, RiskLevel::Low);
+    assert!(
+        !stuck.reaches_target,
+        "a life-sustaining device stays at least Medium: {stuck:?}"
+    );
+    assert_eq!(stuck.final_level, RiskLevel::Medium);
+}
+
+#[test]
+fn plans_reach_low_or_stop_where_nothing_helps() {
+    let method = method();
+    for input in profiles(300, 0x5EED_0007) {
+        let plan = plan_to_reach(method, &input, RiskLevel::Low);
+        if !plan.reaches_target {
+            let mut device = input.clone();
+            for step in &plan.steps {
+                device = step.apply_to(&device).unwrap();
+            }
+            assert!(
+                what_would_lower(method, &device).is_empty(),
+                "a plan stops only when nothing more would help: {input:?}"
+            );
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------------
