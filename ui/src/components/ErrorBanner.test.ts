@@ -33,10 +33,11 @@ describe('ErrorBanner', () => {
 
   it('lists field issues with field labels when asked', () => {
     render({
-      error: { code: 'validation', message: 'Check 1 field.', field_issues: [{ field: 'mac_address', message: 'is not a MAC address' }] },
+      error: { code: 'validation', message: 'Check 1 field.', field_issues: [{ field: 'mac_address', message: 'is not a MAC address' }, { field: 'ip_address', message: 'is not an IP address' }] },
       listIssues: true,
     });
-    expect(document.querySelector('li')?.textContent).toBe('MAC address: is not a MAC address');
+    const items = [...document.querySelectorAll('li')].map((item) => item.textContent);
+    expect(items).toEqual(['MAC address: is not a MAC address', 'IP address: is not an IP address']);
   });
 
   it('calls ondismiss from its button', () => {

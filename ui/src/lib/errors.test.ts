@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiError, ErrorCode } from './bindings';
-import { adviceFor, issuesByField, unplacedIssues } from './errors';
+import { adviceFor, issuesByField } from './errors';
 import { ApiFailure, asApiError, call } from './call';
 
 const validation: ApiError = {
@@ -34,9 +34,6 @@ describe('field issues', () => {
   it('groups messages by field', () => {
     expect(issuesByField(validation).mac_address).toEqual(['"zz" is not a MAC address', 'second']);
     expect(issuesByField(null)).toEqual({});
-  });
-  it('keeps the issues no input shows', () => {
-    expect(unplacedIssues(validation, ['mac_address']).map((issue) => issue.field)).toEqual(['mystery']);
   });
 });
 

@@ -1,6 +1,6 @@
 // What the user should do about an error. The UI branches on the stable `code` only, never on
 // message text, which is free to change (see gitbutler's habit in DESIGN.md section 7).
-import type { ApiError, ErrorCode, FieldIssue } from './bindings';
+import type { ApiError, ErrorCode } from './bindings';
 
 export type Tone = 'warning' | 'danger';
 
@@ -75,10 +75,4 @@ export function issuesByField(error: ApiError | null): Record<string, string[]> 
     (grouped[issue.field] ??= []).push(issue.message);
   }
   return grouped;
-}
-
-/** Issues whose field is not one of the inputs on screen, so they are still shown somewhere. */
-export function unplacedIssues(error: ApiError | null, shownFields: readonly string[]): FieldIssue[] {
-  if (!error) return [];
-  return error.field_issues.filter((issue) => !shownFields.includes(issue.field));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, blankToNull, deviceCountText, gapSummary, plural, todayStamp } from './format';
+import { baseName, blankToNull, deviceCountText, gapCount, gapSummary, plural, todayStamp } from './format';
 
 describe('deviceCountText', () => {
   it('says how many are shown of how many, and how many have gaps', () => {
@@ -24,6 +24,8 @@ describe('small formatters', () => {
     expect(gapSummary([])).toBe('Complete');
     expect(gapSummary(['serial'])).toBe('1 unknown fact');
     expect(gapSummary(['serial', 'owner', 'zone_id'])).toBe('3 unknown facts');
+    expect(gapCount(['serial', 'owner'])).toBe('2 unknown');
+    expect(gapCount([])).toBe('Complete');
   });
   it('takes the file name of Windows and Unix paths', () => {
     expect(baseName('/home/a/devices.csv')).toBe('devices.csv');

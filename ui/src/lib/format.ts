@@ -16,6 +16,11 @@ export function gapSummary(gaps: readonly string[]): string {
   return gaps.length === 0 ? 'Complete' : plural(gaps.length, 'unknown fact');
 }
 
+/** The short form for a table cell: "3 unknown" / "Complete". */
+export function gapCount(gaps: readonly string[]): string {
+  return gaps.length === 0 ? 'Complete' : `${gaps.length} unknown`;
+}
+
 /** Date and time of an audit entry in the user's locale, without seconds. */
 export function formatTimestamp(iso: string): string {
   const date = new Date(iso);

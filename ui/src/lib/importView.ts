@@ -38,7 +38,7 @@ export function applyBlocker(preview: ImportPreview | null, previewedPath: strin
   if (previewedPath.trim() !== currentPath.trim()) return 'The path changed: preview the new file first.';
   if (preview.summary.rows === 0) return 'The file has no data rows.';
   if (preview.summary.with_errors > 0 || preview.issues.length > 0)
-    return `Fix the ${plural(preview.issues.length, 'problem')} below first (in the file, or by changing the column mapping).`;
+    return `Fix the ${plural(preview.issues.length, 'problem')} listed above first (in the file, or by changing the column mapping), then preview again.`;
   return null;
 }
 
