@@ -252,6 +252,8 @@ impl Api {
             Assessment::new_draft(&request.title, self.today(), questionnaire.versions())
                 .map_err(lifecycle_error)?;
         assessment.carried_from = request.carry_forward_from;
+        // Who ran it: the same OS user the audit log names.
+        assessment.assessor = Some(self.actor.clone());
         self.store.transaction(|db| {
             let now = self.now();
             let carried = match request.carry_forward_from {

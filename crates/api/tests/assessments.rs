@@ -123,6 +123,7 @@ fn answers_survive_reopening_and_drive_progress_and_findings() {
         })
         .unwrap();
     assert_eq!(page.assessment.assessment.title, "2026 annual");
+    assert!(page.assessment.assessment.assessor.is_some());
     assert_eq!(page.overall.answered, 2);
     assert_eq!(page.overall.unknown_ids, ["clinic.inv.02"]);
     assert_eq!(
