@@ -1,6 +1,7 @@
 //! DeviceRisk domain: the types of DESIGN.md section 4 and the rules that need no I/O
 //! (validation, normalisation, gaps). Everything above this crate speaks these types.
 
+pub mod lifecycle;
 pub mod model;
 pub mod questionnaire;
 pub mod risk;
