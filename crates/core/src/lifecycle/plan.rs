@@ -158,7 +158,8 @@ pub fn suggest_plan(input: &PlanInput) -> PlanSuggestion {
                 action: Some(PlanAction::Replace),
                 target_date: Some(target),
                 fiscal_year: Some(fy),
-                with_monitoring: false,
+                // Until the replacement arrives it runs unsupported: watch it.
+                with_monitoring: true,
                 reason,
             }
         }

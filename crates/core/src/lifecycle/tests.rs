@@ -904,6 +904,7 @@ fn plan_suggestion_golden_cases() {
             true,
         ));
         assert_eq!(s.action, Some(Replace));
+        assert!(s.with_monitoring);
         let fy = s.fiscal_year.clone().unwrap();
         assert_eq!(fy.label, "FY2028");
         assert_eq!(s.target_date, Some(d("2027-10-01")));
