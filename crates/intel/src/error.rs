@@ -1,5 +1,6 @@
 //! The one error type of this crate. Every message names the file and, where it applies,
-//! the spreadsheet row and column, so a clinic administrator can find and fix the cell.
+//! the spreadsheet row and column (inventories) or the entry and field (catalogs, advisories,
+//! SBOMs), so a clinic administrator can find and fix the cause.
 
 use thiserror::Error;
 
@@ -76,4 +77,27 @@ pub enum IntelError {
     Mapping(String),
     #[error("cannot write '{file}': {detail}")]
     Write { file: String, detail: String },
+    #[error("'{file}' is not valid {format} (line {line}, column {column}): {detail}")]
+    Syntax {
+        file: String,
+        /// "JSON", "XML".
+        format: String,
+        line: u32,
+        column: u32,
+        detail: String,
+    },
+    #[error("'{file}' is not {expected}: {detail}")]
+    WrongDocument {
+        file: String,
+        /// What the reader wanted, with its article: "a CISA KEV catalog", "a CSAF 2.0 advisory".
+        expected: String,
+        detail: String,
+    },
+    #[error("'{file}', {at}: {detail}")]
+    InvalidEntry {
+        file: String,
+        /// Where in the document: "vulnerabilities[3] (CVE-2024-1234)", "row 5", "document.tracking.id".
+        at: String,
+        detail: String,
+    },
 }
