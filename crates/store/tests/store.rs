@@ -382,3 +382,46 @@ fn a_file_that_is_not_a_database_is_named_in_the_error() {
     assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
     assert!(err.to_string().contains("inventory.csv"), "{err}");
 }
+
+fn device_indexes(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let sql = stmt.query_map([], |row| row.get(0)).unwrap();
+    sql.collect::<rusqlite::Result<_>>().unwrap()
+}
+
+#[test]
+fn a_large_insert_keeps_every_index_and_still_refuses_a_duplicate_asset_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    let store = Store::open(&path).unwrap();
+    let (site, zone, vendor) = places(&store);
+    let before = device_indexes(&path);
+    assert!(before.len() >= 5, "{before:?}");
+    let batch = |count: usize| -> Vec<Device> {
+        (0..count)
+            .map(|n| {
+                let mut device = full_device(&site, &zone, &vendor);
+                device.fields.asset_tag = Some(format!("BULK-{n}"));
+                device
+            })
+            .collect()
+    };
+
+    // Large enough for the bulk path, with the last row repeating the first row's tag.
+    let mut failing = batch(2_500);
+    failing[2_499].fields.asset_tag = Some("bulk-0".into());
+    let err = store
+        .transaction(|db| db.insert_devices(&failing))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+    assert_eq!(store.db().device_count().unwrap(), 0);
+    assert_eq!(device_indexes(&path), before);
+
+    let devices = batch(2_500);
+    store.transaction(|db| db.insert_devices(&devices)).unwrap();
+    assert_eq!(store.db().device_count().unwrap(), 2_500);
+    assert_eq!(device_indexes(&path), before);
+}
