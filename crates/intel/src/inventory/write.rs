@@ -173,7 +173,13 @@ pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<(), IntelError> {
                     Cell::Text(Cow::Owned(value)) => {
                         Cow::Owned(neutralize_formula(&value).into_owned())
                     }
-                    Cell::Date(Some(date)) => Cow::Owned(date.format("%Y-%m-%d").to_string()),
+                    // By hand: chrono's `format` parses its pattern on every call.
+                    Cell::Date(Some(date)) => Cow::Owned(format!(
+                        "{:04}-{:02}-{:02}",
+                        date.year(),
+                        date.month(),
+                        date.day()
+                    )),
                     Cell::Date(None) => Cow::Borrowed(""),
                 });
             }
