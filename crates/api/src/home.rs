@@ -86,6 +86,13 @@ impl Api {
         };
         let questionnaires_step = self.questionnaire_step(&db)?;
         let coming = || (StepState::Coming, "Coming in a later version.".to_string());
+        let packet_step = match self.packets_generated()?.first() {
+            None => step_todo("No packet generated yet."),
+            Some(last) => (
+                StepState::Done,
+                format!("Last generated {}.", last.at.format("%Y-%m-%d %H:%M UTC")),
+            ),
+        };
 
         let plan: [(&str, &str, &str, (StepState, String)); 8] = [
             ("clinic", "Clinic profile", "Name the clinic and who answers for security.", clinic_step),
@@ -95,7 +102,7 @@ impl Api {
             ("questionnaires", "Questionnaires", "Answer the clinic-wide and per-device security questions.", questionnaires_step),
             ("risks", "Risks", "Rate, treat and accept the risks the answers reveal.", coming()),
             ("lifecycle", "Lifecycle plan", "Plan patches, isolation and replacement of unsupported devices.", coming()),
-            ("audit_packet", "Audit packet", "Produce the evidence packet for auditors and insurers.", coming()),
+            ("audit_packet", "Audit packet", "Produce the evidence packet for auditors and insurers.", packet_step),
         ];
         let steps = plan
             .into_iter()

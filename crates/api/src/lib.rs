@@ -13,6 +13,7 @@ mod error;
 mod home;
 mod import;
 mod places;
+mod report;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -23,11 +24,14 @@ use devicerisk_store::{Db, NewAuditEntry, Store};
 pub use assessment_types::*;
 pub use assessments::{check_questionnaire_files, questionnaire, scope_of, sha256_hex};
 pub use error::{field_label, ApiError, ApiResult, ErrorCode};
+pub use report::{Paper, ReportFormat, ReportProgress, ReportRequest, ReportResult};
 pub use types::*;
 
 /// Re-exported so front ends need only this crate.
 pub use devicerisk_core as core;
 pub use devicerisk_intel::inventory::{CellIssue, ColumnMapping, ImportTarget};
+/// The packet's model and renderers (PDF, XLSX).
+pub use devicerisk_report as packet;
 
 /// File name of the database in the data directory.
 pub const DB_FILE_NAME: &str = "devicerisk.sqlite3";

@@ -529,9 +529,14 @@ fn status_walks_the_guided_path() {
         ]
     );
     assert!(empty.steps[..5].iter().all(|s| s.state == StepState::Todo));
-    assert!(empty.steps[5..]
+    assert!(empty.steps[5..7]
         .iter()
         .all(|s| s.state == StepState::Coming));
+    assert_eq!(
+        empty.steps[7].state,
+        StepState::Todo,
+        "no packet generated yet"
+    );
 
     f.api
         .save_site(SiteInput {

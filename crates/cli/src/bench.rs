@@ -166,7 +166,7 @@ fn sqlite3_imports(
     Ok(Some(times))
 }
 
-fn median(times: &mut [Duration]) -> Duration {
+pub(crate) fn median(times: &mut [Duration]) -> Duration {
     times.sort();
     let middle = times.len() / 2;
     if times.len().is_multiple_of(2) {
@@ -176,11 +176,11 @@ fn median(times: &mut [Duration]) -> Duration {
     }
 }
 
-fn seconds(duration: Duration) -> String {
+pub(crate) fn seconds(duration: Duration) -> String {
     format!("{:.3} s", duration.as_secs_f64())
 }
 
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

@@ -10,6 +10,7 @@
 mod assessment;
 mod bench;
 mod output;
+mod report;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -70,6 +71,9 @@ enum Command {
     /// Questionnaire content.
     #[command(subcommand)]
     Questionnaire(assessment::QuestionnaireCommand),
+    /// The audit packet: a PDF or an Excel workbook for an assessment.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 #[derive(Subcommand)]
@@ -120,6 +124,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         devices: u32,
         #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+    /// Time writing the audit packet (PDF and XLSX) of a demo clinic.
+    Report {
+        #[arg(long, default_value_t = 10_000)]
+        devices: u32,
+        #[arg(long, default_value_t = 3)]
         runs: u32,
     },
 }
@@ -268,7 +279,11 @@ fn run(cli: Cli) -> CliResult {
         Command::Bench(BenchCommand::Import { devices, runs }) => {
             bench::import(&mut out, devices, runs)?;
         }
+        Command::Bench(BenchCommand::Report { devices, runs }) => {
+            report::bench(&mut out, devices, runs)?;
+        }
         Command::Assessment(command) => assessment::run(&db_path, &mut out, command)?,
+        Command::Report(command) => report::run(&db_path, &mut out, command)?,
         Command::Questionnaire(command) => assessment::questionnaire(&mut out, command)?,
     }
     out.flush()?;

@@ -1,0 +1,607 @@
+//! The audit packet against a real database: a small fixture clinic (Unicode names, a retired
+//! device, a formula-like name, two assessments, evidence) written as PDF and XLSX, then read
+//! back with pdftotext/pdfinfo (poppler-utils), lopdf and calamine; a golden snapshot of the
+//! model (regenerate with UPDATE_GOLDEN=1).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{open_workbook, Reader, Xlsx};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use devicerisk_api::core::questionnaire::*;
+use devicerisk_api::core::*;
+use devicerisk_api::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+}
+
+/// A generation time after every audit entry the fixture writes (entries use the clock).
+fn generated_at() -> DateTime<Utc> {
+    Utc::now() + chrono::Duration::hours(1)
+}
+
+const DEVICE_NAMES: [&str; 6] = [
+    "Dräger Evita V500",
+    "Infusion pump São Paulo",
+    "Monitor Müller",
+    "ECG cart",
+    "Old PC",
+    "=SUM(1,2) spare pump",
+];
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    api: Api,
+    previous: AssessmentId,
+    current: AssessmentId,
+    dir: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut api = Api::open(&dir.path().join("clinic.sqlite3")).unwrap();
+    api.set_today(today());
+    api.save_clinic(ClinicProfile {
+        name: "Klinik Müller São Paulo".into(),
+        legal_name: Some("Praxis Müller GmbH".into()),
+        security_officer: Some("Jürgen Müller".into()),
+        contact_email: Some("it@klinik.example".into()),
+        fiscal_year_start_month: 1,
+        ..ClinicProfile::default()
+    })
+    .unwrap();
+    let main = api
+        .save_site(SiteInput {
+            id: None,
+            name: "São Paulo Praxis".into(),
+            address: None,
+            notes: None,
+        })
+        .unwrap();
+    let medical = api
+        .save_zone(ZoneInput {
+            id: None,
+            site_id: Some(main.id),
+            name: "Medical devices".into(),
+            vlan_id: Some(30),
+            purpose: ZonePurpose::MedicalDevices,
+            notes: None,
+        })
+        .unwrap();
+    let office = api
+        .save_zone(ZoneInput {
+            id: None,
+            site_id: Some(main.id),
+            name: "Office".into(),
+            vlan_id: Some(10),
+            purpose: ZonePurpose::Corporate,
+            notes: None,
+        })
+        .unwrap();
+    let drager = api
+        .save_vendor(VendorInput {
+            id: None,
+            fields: VendorFields {
+                name: "Dräger".into(),
+                security_contact: Some("psirt@draeger.example".into()),
+                sbom_on_file: TriState::Yes,
+                ..VendorFields::default()
+            },
+        })
+        .unwrap();
+    let device = |name: &str, category, connectivity: Vec<Connectivity>, zone: Option<ZoneId>| {
+        DeviceFields {
+            asset_tag: None,
+            name: name.into(),
+            category,
+            connectivity,
+            site_id: Some(main.id),
+            zone_id: zone,
+            ..DeviceFields::default()
+        }
+    };
+    let mut vent = device(
+        DEVICE_NAMES[0],
+        DeviceCategory::Ventilator,
+        vec![Connectivity::Wired],
+        Some(medical.id),
+    );
+    vent.vendor_id = Some(drager.id);
+    vent.vendor_support = VendorSupport::Ended;
+    vent.clinical_function = ClinicalFunction::LifeSustaining;
+    vent.os_name = Some("Windows CE".into());
+    vent.os_version = Some("6.0".into());
+    vent.asset_tag = Some("KM-001".into());
+    api.create_device(vent).unwrap();
+    let mut pump = device(
+        DEVICE_NAMES[1],
+        DeviceCategory::InfusionPump,
+        vec![Connectivity::Wifi],
+        Some(office.id),
+    );
+    pump.asset_tag = Some("KM-002".into());
+    pump.clinical_function = ClinicalFunction::Therapeutic;
+    api.create_device(pump).unwrap();
+    let mut monitor = device(
+        DEVICE_NAMES[2],
+        DeviceCategory::PatientMonitor,
+        vec![Connectivity::Wired],
+        None,
+    );
+    monitor.asset_tag = Some("KM-003".into());
+    api.create_device(monitor).unwrap();
+    let mut ecg = device(
+        DEVICE_NAMES[3],
+        DeviceCategory::Ecg,
+        vec![Connectivity::Bluetooth],
+        None,
+    );
+    ecg.asset_tag = Some("KM-004".into());
+    api.create_device(ecg).unwrap();
+    let mut pc = device(
+        DEVICE_NAMES[4],
+        DeviceCategory::ClinicalWorkstation,
+        vec![Connectivity::Wired],
+        Some(office.id),
+    );
+    pc.asset_tag = Some("KM-005".into());
+    let pc = api.create_device(pc).unwrap();
+    api.decommission_device(pc.id, Some("replaced".into()))
+        .unwrap();
+    let mut spare = device(DEVICE_NAMES[5], DeviceCategory::InfusionPump, vec![], None);
+    spare.asset_tag = Some("KM-006".into());
+    spare.status = DeviceStatus::InStorage;
+    api.create_device(spare).unwrap();
+
+    // Last year's assessment, final; this year's carries it forward.
+    let first = api
+        .create_assessment(NewAssessment {
+            title: "2025 annual".into(),
+            carry_forward_from: None,
+        })
+        .unwrap()
+        .assessment
+        .id;
+    let answer = |id, q: &str, value: AnswerValue, note: Option<&str>| {
+        api.save_answer(SaveAnswerRequest {
+            assessment_id: id,
+            input: AnswerInput {
+                subject: AnswerSubject::Clinic,
+                question_id: q.into(),
+                answer: Some(Answer {
+                    note: note.map(str::to_string),
+                    ..Answer::new(value)
+                }),
+            },
+        })
+        .unwrap();
+    };
+    answer(first, "clinic.inv.01", AnswerValue::Unknown, None);
+    answer(first, "clinic.inv.02", AnswerValue::Unknown, None);
+    api.finalize_assessment(FinalizeRequest {
+        assessment_id: first,
+        name: "Jürgen Müller".into(),
+        role: "COO".into(),
+        signed_on: None,
+    })
+    .unwrap();
+    let current = api
+        .create_assessment(NewAssessment {
+            title: "2026 annual".into(),
+            carry_forward_from: Some(first),
+        })
+        .unwrap()
+        .assessment
+        .id;
+    answer(
+        current,
+        "clinic.inv.01",
+        AnswerValue::Yes,
+        Some("Checked by Müller"),
+    );
+    answer(current, "clinic.inv.02", AnswerValue::Unknown, None);
+    let evidence = dir.path().join("inventory-sign-off.txt");
+    std::fs::write(&evidence, "Inventory reviewed by Jürgen Müller").unwrap();
+    api.attach_evidence(AttachEvidence {
+        assessment_id: current,
+        subject: AnswerSubject::Clinic,
+        question_id: "clinic.inv.01".into(),
+        path: evidence.to_string_lossy().into_owned(),
+    })
+    .unwrap();
+    let path = dir.path().to_path_buf();
+    Fixture {
+        _dir: dir,
+        api,
+        previous: first,
+        current,
+        dir: path,
+    }
+}
+
+fn write(
+    f: &Fixture,
+    format: ReportFormat,
+    paper: Paper,
+    name: &str,
+    at: DateTime<Utc>,
+) -> (PathBuf, ReportResult) {
+    let path = f.dir.join(name);
+    let result = f
+        .api
+        .write_report(
+            &ReportRequest {
+                format,
+                paper,
+                assessment_id: Some(f.current),
+                path: path.to_string_lossy().into_owned(),
+            },
+            at,
+            &mut |_| {},
+        )
+        .unwrap();
+    (path, result)
+}
+
+fn pdftotext(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The value printed to the right of a label on the same line.
+fn value_after<'t>(text: &'t str, label: &str) -> &'t str {
+    text.lines()
+        .find_map(|l| l.trim_start().strip_prefix(label))
+        .unwrap_or_else(|| panic!("no line starts with {label:?}"))
+        .trim()
+}
+
+#[test]
+fn pdf_text_has_every_section_device_and_the_right_counts() {
+    let f = fixture();
+    let (path, result) = write(
+        &f,
+        ReportFormat::Pdf,
+        Paper::Letter,
+        "packet.pdf",
+        generated_at(),
+    );
+    let text = pdftotext(&path);
+    for (i, title) in devicerisk_report_titles().iter().enumerate() {
+        let numbered = format!("{}. {title}", i + 1);
+        assert!(text.contains(&numbered), "missing section {numbered:?}");
+    }
+    for name in DEVICE_NAMES {
+        assert!(
+            text.contains(name.trim_start_matches('=')),
+            "missing device {name:?}"
+        );
+    }
+    for word in ["Dräger", "Müller", "São Paulo", "Jürgen"] {
+        assert!(text.contains(word), "{word} does not print right");
+    }
+    assert_eq!(value_after(&text, "Devices recorded"), "6");
+    assert_eq!(value_after(&text, "In use (active or in storage)"), "5");
+    let pages = result.pages.unwrap();
+    assert!(
+        pages >= 16,
+        "cover, contents and 14 sections: {pages} pages"
+    );
+    assert!(text.contains(&format!("Page 1 of {pages}")));
+    assert!(text.contains(&format!("Page {pages} of {pages}")));
+    // Segmentation: the Wi-Fi pump on the office network and the wired monitor with no zone;
+    // not the Bluetooth ECG, not the ventilator on the medical VLAN.
+    let seg = section(
+        &text,
+        "5. Network segmentation",
+        "6. Clinic questionnaire results",
+    );
+    assert!(seg.contains("Shares the office network"));
+    assert!(seg.contains("No network zone recorded"));
+    assert!(!seg.contains("ECG cart"));
+    // The carried-forward comparison and the signed-off previous assessment.
+    assert_eq!(
+        value_after(&text, "Previous assessment"),
+        "2025 annual (started 2026-06-01)"
+    );
+    assert_eq!(value_after(&text, "Resolved since"), "1");
+    // Evidence with its hash.
+    let sha = sha256_hex(b"Inventory reviewed by J\xc3\xbcrgen M\xc3\xbcller");
+    assert!(
+        text.replace([' ', '\n'], "").contains(&sha),
+        "evidence SHA-256 printed"
+    );
+    // The unsupported ventilator and its measure.
+    let unsupported = section(
+        &text,
+        "8. Unsupported and unpatchable devices",
+        "9. Vendors",
+    );
+    assert!(unsupported.contains("Dräger Evita V500"));
+    assert!(unsupported.contains("segmented"));
+}
+
+fn section<'t>(text: &'t str, from: &str, to: &str) -> &'t str {
+    // Skip the contents page: take the last occurrence of the heading.
+    let start = text.rfind(from).unwrap_or_else(|| panic!("no {from:?}"));
+    let end = text[start..].find(to).map_or(text.len(), |e| start + e);
+    &text[start..end]
+}
+
+fn devicerisk_report_titles() -> Vec<&'static str> {
+    vec![
+        "Executive summary",
+        "Scope and method",
+        "Inventory summary",
+        "Full inventory",
+        "Network segmentation",
+        "Clinic questionnaire results",
+        "Risk register",
+        "Unsupported and unpatchable devices",
+        "Vendors and procurement",
+        "Evidence index",
+        "Audit trail summary",
+        "Method appendix",
+        "Mapping to HIPAA, HICP and NIST CSF",
+        "Sign-off",
+    ]
+}
+
+#[test]
+fn pdf_reparses_with_metadata_bookmarks_and_both_paper_sizes() {
+    let f = fixture();
+    let at = generated_at();
+    let (letter, result) = write(&f, ReportFormat::Pdf, Paper::Letter, "letter.pdf", at);
+    let (a4, _) = write(&f, ReportFormat::Pdf, Paper::A4, "a4.pdf", at);
+    let doc = lopdf::Document::load(&letter).expect("the PDF re-parses");
+    assert_eq!(doc.get_pages().len() as u32, result.pages.unwrap());
+    let info_ref = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = doc.get_dictionary(info_ref).unwrap();
+    let text = |key: &[u8]| {
+        let bytes = info.get(key).unwrap().as_str().unwrap().to_vec();
+        // UTF-16BE with a BOM, as printpdf writes it.
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16(&units).unwrap()
+    };
+    assert!(text(b"Title").contains("Klinik Müller São Paulo"));
+    assert_eq!(text(b"Author"), "Jürgen Müller");
+    assert!(text(b"Subject").contains("2026 annual"));
+    // Bookmarks: cover, contents and one per section.
+    let catalog = doc.catalog().unwrap();
+    let outlines = doc
+        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 16);
+    let media = |path: &Path| {
+        let doc = lopdf::Document::load(path).unwrap();
+        let (_, page) = doc.get_pages().into_iter().next().unwrap();
+        let page = doc.get_dictionary(page).unwrap();
+        let mb = page.get(b"MediaBox").unwrap().as_array().unwrap().clone();
+        mb.iter()
+            .map(|o| o.as_float().unwrap().round())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(media(&letter), vec![0.0, 0.0, 612.0, 792.0]);
+    assert_eq!(media(&a4), vec![0.0, 0.0, 595.0, 842.0]);
+    let info = Command::new("pdfinfo").arg(&a4).output().unwrap();
+    assert!(info.status.success());
+    assert!(String::from_utf8_lossy(&info.stdout).contains("(A4)"));
+}
+
+#[test]
+fn same_data_and_generation_time_give_the_same_bytes() {
+    let f = fixture();
+    let at = generated_at();
+    let one = f.api.report_model(Some(f.current), at).unwrap();
+    let two = f.api.report_model(Some(f.current), at).unwrap();
+    assert!(
+        one == two,
+        "the model depends only on the data and the time"
+    );
+    let pdf = |m: &packet::ReportModel| {
+        packet::render_pdf(m, Paper::Letter, &mut |_, _| {})
+            .unwrap()
+            .bytes
+    };
+    assert!(pdf(&one) == pdf(&two), "same PDF bytes");
+    let xlsx = |m: &packet::ReportModel| packet::render_xlsx(m).unwrap();
+    assert!(xlsx(&one) == xlsx(&two), "same XLSX bytes");
+    // A different generation time is a different packet.
+    let later = f
+        .api
+        .report_model(Some(f.current), at + chrono::Duration::minutes(1))
+        .unwrap();
+    assert!(pdf(&one) != pdf(&later));
+    // Generating is itself audited: the next packet (generated later) lists it.
+    write(&f, ReportFormat::Pdf, Paper::Letter, "one.pdf", at);
+    let after = f
+        .api
+        .report_model(Some(f.current), at + chrono::Duration::hours(1))
+        .unwrap();
+    assert_eq!(after.audit.total, one.audit.total + 1);
+}
+
+#[test]
+fn workbook_reads_back_with_sheets_headers_rows_and_safe_text() {
+    let f = fixture();
+    let (path, result) = write(
+        &f,
+        ReportFormat::Xlsx,
+        Paper::Letter,
+        "packet.xlsx",
+        generated_at(),
+    );
+    assert_eq!(result.devices, 5);
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Summary",
+            "Inventory",
+            "Risk register",
+            "Segmentation",
+            "Unsupported devices",
+            "Questionnaire",
+            "Vendors",
+            "Evidence",
+            "Audit trail",
+            "Mapping",
+            "Method",
+        ]
+    );
+    let inventory = book.worksheet_range("Inventory").unwrap();
+    let rows: Vec<Vec<String>> = inventory
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][..3], ["Asset tag", "Name", "Category"]);
+    assert_eq!(rows.len(), 7, "header and six devices");
+    let names: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    assert!(names.contains(&"Dräger Evita V500"));
+    assert!(
+        names.contains(&"'=SUM(1,2) spare pump"),
+        "formula-like text is neutralised: {names:?}"
+    );
+    let register = book.worksheet_range("Risk register").unwrap();
+    assert_eq!(
+        register.rows().count(),
+        6,
+        "header and the five devices in use"
+    );
+    let header: Vec<String> = register
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(header.contains(&"Residual level".to_string()));
+    let evidence = book.worksheet_range("Evidence").unwrap();
+    let row: Vec<String> = evidence
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row[0], "inventory-sign-off.txt");
+    assert_eq!(row[1].len(), 64);
+    let vendors = book.worksheet_range("Vendors").unwrap();
+    assert_eq!(vendors.rows().nth(1).unwrap()[0].to_string(), "Dräger");
+}
+
+#[test]
+fn the_model_matches_its_golden_snapshot() {
+    let f = fixture();
+    let at = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    let model = f.api.report_model(Some(f.current), at).unwrap();
+    let mut json = serde_json::to_value(&model).unwrap();
+    // What the clock and the random ids decide is replaced; everything else must match.
+    json["meta"]["assessment"]["id"] = "<id>".into();
+    for entry in json["audit"]["entries"].as_array_mut().unwrap() {
+        entry["at"] = "<time>".into();
+    }
+    json["audit"]["first_at"] = "<time>".into();
+    json["audit"]["last_at"] = "<time>".into();
+    for e in json["evidence"].as_array_mut().unwrap() {
+        e["added_at"] = "<time>".into();
+    }
+    // The method is printed from assets/risk/method.toml; its own tests cover it.
+    json["method"] = json["method"]["version"].clone();
+    let actual = (serde_json::to_string_pretty(&json).unwrap() + "\n")
+        .replace(&f.previous.to_string(), "<previous id>");
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report_model.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(&golden, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden)
+        .expect("golden file exists (create it with UPDATE_GOLDEN=1)");
+    assert_eq!(
+        actual, expected,
+        "the report model changed; review and regenerate with UPDATE_GOLDEN=1"
+    );
+}
+
+#[test]
+fn generating_a_packet_is_audited_reported_as_progress_and_ticks_the_home_step() {
+    let f = fixture();
+    let step = |api: &Api| {
+        api.status()
+            .unwrap()
+            .steps
+            .into_iter()
+            .find(|s| s.key == "audit_packet")
+            .unwrap()
+    };
+    assert_eq!(step(&f.api).state, StepState::Todo);
+    let mut fractions = Vec::new();
+    let path = f.dir.join("progress.pdf");
+    f.api
+        .write_report(
+            &ReportRequest {
+                format: ReportFormat::Pdf,
+                paper: Paper::A4,
+                assessment_id: None,
+                path: path.to_string_lossy().into_owned(),
+            },
+            generated_at(),
+            &mut |p| fractions.push(p.fraction),
+        )
+        .unwrap();
+    assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
+    assert_eq!(fractions.last(), Some(&1.0));
+    assert_eq!(step(&f.api).state, StepState::Done);
+    let log = f.api.audit_log(5).unwrap();
+    assert_eq!(log[0].entity, "packet");
+    assert!(
+        log[0].summary.contains("2026 annual"),
+        "the newest assessment is the default"
+    );
+
+    // A folder that does not exist is a validation error naming it.
+    let bad = f.dir.join("no-such-dir").join("x.pdf");
+    let error = f
+        .api
+        .write_report(
+            &ReportRequest {
+                format: ReportFormat::Pdf,
+                paper: Paper::Letter,
+                assessment_id: None,
+                path: bad.to_string_lossy().into_owned(),
+            },
+            generated_at(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Validation);
+    assert!(error.message.contains("no-such-dir"));
+    let error = f
+        .api
+        .write_report(
+            &ReportRequest {
+                format: ReportFormat::Xlsx,
+                paper: Paper::Letter,
+                assessment_id: Some(AssessmentId::new()),
+                path: f.dir.join("y.xlsx").to_string_lossy().into_owned(),
+            },
+            generated_at(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::NotFound);
+}

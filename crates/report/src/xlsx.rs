@@ -1,0 +1,740 @@
+//! The Excel renderer: the report model as a workbook of real Excel tables (autofilter, frozen
+//! header row, fitted column widths, date formats), risk levels coloured by conditional
+//! formatting, status columns with drop-down validation, and a native chart on the summary.
+//!
+//! Text cells pass through `neutralize_formula`, so a device named "=HYPERLINK(...)" stays
+//! text when the sheet is saved again as CSV.
+
+use chrono::{Datelike, NaiveDate};
+use devicerisk_core::risk::RiskLevel;
+use devicerisk_intel::inventory::neutralize_formula;
+use rust_xlsxwriter::{
+    Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DataValidation,
+    DocProperties, ExcelDateTime, Format, FormatBorder, Table, TableColumn, TableStyle, Workbook,
+    Worksheet,
+};
+
+use crate::model::*;
+use crate::pdf::level_rgb;
+use crate::ReportError;
+
+/// The sheets, in order.
+pub const SHEET_NAMES: &[&str] = &[
+    "Summary",
+    "Inventory",
+    "Risk register",
+    "Segmentation",
+    "Unsupported devices",
+    "Questionnaire",
+    "Vendors",
+    "Evidence",
+    "Audit trail",
+    "Mapping",
+    "Method",
+];
+
+enum V {
+    S(String),
+    N(f64),
+    D(Option<NaiveDate>),
+    Level(RiskLevel),
+}
+
+fn s(text: &str) -> V {
+    V::S(text.to_string())
+}
+
+struct Sheet<'a> {
+    name: &'a str,
+    headers: &'a [&'a str],
+    rows: Vec<Vec<V>>,
+    /// Columns whose values are risk levels (coloured).
+    level_columns: &'a [usize],
+    /// Drop-down lists on status columns: (column, allowed values).
+    validations: Vec<(usize, Vec<String>)>,
+}
+
+struct Formats {
+    date: Format,
+    bold: Format,
+    title: Format,
+    levels: Vec<(RiskLevel, Format)>,
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, ReportError> {
+    Ok(ExcelDateTime::from_ymd(
+        d.year() as u16,
+        d.month() as u8,
+        d.day() as u8,
+    )?)
+}
+
+fn rgb_hex((r, g, b): (u8, u8, u8)) -> u32 {
+    ((r as u32) << 16) | ((g as u32) << 8) | b as u32
+}
+
+fn write_table_sheet(
+    workbook: &mut Workbook,
+    formats: &Formats,
+    sheet: Sheet<'_>,
+) -> Result<(), ReportError> {
+    let ws = workbook.add_worksheet();
+    ws.set_name(sheet.name)?;
+    let columns = sheet.headers.len() as u16;
+    let mut widths: Vec<usize> = sheet
+        .headers
+        .iter()
+        .map(|h| h.chars().count() + 4)
+        .collect();
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let row_num = r as u32 + 1;
+        for (c, value) in row.iter().enumerate() {
+            let col = c as u16;
+            match value {
+                V::S(text) => {
+                    if !text.is_empty() {
+                        ws.write_string(row_num, col, neutralize_formula(text))?;
+                    }
+                    widths[c] = widths[c].max(text.chars().count().min(60));
+                }
+                V::Level(level) => {
+                    ws.write_string(row_num, col, level_label(*level))?;
+                    widths[c] = widths[c].max(9);
+                }
+                V::N(n) => {
+                    ws.write_number(row_num, col, *n)?;
+                    widths[c] = widths[c].max(format!("{n}").len());
+                }
+                V::D(Some(d)) => {
+                    ws.write_date_with_format(row_num, col, excel_date(*d)?, &formats.date)?;
+                    widths[c] = widths[c].max(11);
+                }
+                V::D(None) => {}
+            }
+        }
+    }
+    let last_row = sheet.rows.len().max(1) as u32;
+    let table = Table::new()
+        .set_style(TableStyle::Medium2)
+        .set_autofilter(true)
+        .set_columns(
+            &sheet
+                .headers
+                .iter()
+                .map(|h| TableColumn::new().set_header(*h))
+                .collect::<Vec<_>>(),
+        );
+    ws.add_table(0, 0, last_row, columns - 1, &table)?;
+    ws.set_freeze_panes(1, 0)?;
+    for (c, width) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*width as f64 + 2.0).min(62.0))?;
+    }
+    for &col in sheet.level_columns {
+        add_level_formats(ws, formats, 1, col as u16, last_row, col as u16)?;
+    }
+    for (col, values) in &sheet.validations {
+        let validation = DataValidation::new()
+            .allow_list_strings(values)?
+            .set_error_title("Not a status")?
+            .set_error_message("Choose one of the listed values.")?;
+        ws.add_data_validation(1, *col as u16, last_row, *col as u16, &validation)?;
+    }
+    Ok(())
+}
+
+fn add_level_formats(
+    ws: &mut Worksheet,
+    formats: &Formats,
+    first_row: u32,
+    first_col: u16,
+    last_row: u32,
+    last_col: u16,
+) -> Result<(), ReportError> {
+    for (level, format) in &formats.levels {
+        let rule = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::BeginsWith(
+                level_label(*level).to_string(),
+            ))
+            .set_format(format);
+        ws.add_conditional_format(first_row, first_col, last_row, last_col, &rule)?;
+    }
+    Ok(())
+}
+
+fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<String> {
+    all.iter().map(|&v| label(v).to_string()).collect()
+}
+
+/// Renders the workbook as XLSX bytes.
+pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
+    use devicerisk_core::{DeviceStatus, PatchStatus, TriState};
+
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_timestamp(model.meta.generated_at.timestamp())?;
+    let properties = DocProperties::new()
+        .set_title(format!("{} — {}", model.meta.title, model.meta.clinic_name))
+        .set_subject("HIPAA risk analysis audit packet")
+        .set_author(
+            model
+                .meta
+                .security_officer
+                .clone()
+                .unwrap_or_else(|| model.meta.clinic_name.clone()),
+        )
+        .set_company(model.meta.clinic_name.clone())
+        .set_comment(model.meta.generator.clone())
+        .set_creation_datetime(&created);
+    workbook.set_properties(&properties);
+
+    let formats = Formats {
+        date: Format::new().set_num_format("yyyy-mm-dd"),
+        bold: Format::new().set_bold(),
+        title: Format::new().set_bold().set_font_size(16),
+        levels: RiskLevel::ALL
+            .iter()
+            .map(|&l| {
+                (
+                    l,
+                    Format::new()
+                        .set_background_color(rgb_hex(level_rgb(l)))
+                        .set_bold(),
+                )
+            })
+            .collect(),
+    };
+
+    summary_sheet(&mut workbook, &formats, model)?;
+
+    let inv = &model.inventory;
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Inventory",
+            headers: &[
+                "Asset tag",
+                "Name",
+                "Category",
+                "Manufacturer",
+                "Model",
+                "Serial",
+                "Software version",
+                "Operating system",
+                "Connectivity",
+                "IP address",
+                "Site",
+                "Zone",
+                "Department",
+                "Vendor",
+                "Clinical function",
+                "Handles PHI",
+                "Patch status",
+                "Last patch",
+                "Vendor support",
+                "End of support",
+                "Purchased",
+                "Owner",
+                "Status",
+                "Unknown facts",
+            ],
+            rows: inv
+                .devices
+                .iter()
+                .map(|d| {
+                    vec![
+                        s(&d.asset_tag),
+                        s(&d.name),
+                        s(&d.category),
+                        s(&d.manufacturer),
+                        s(&d.model),
+                        s(&d.serial),
+                        s(&d.software_version),
+                        s(&d.operating_system),
+                        s(&d.connectivity),
+                        s(&d.ip_address),
+                        s(&d.site),
+                        s(&d.zone),
+                        s(&d.department),
+                        s(&d.vendor),
+                        s(&d.clinical_function),
+                        s(&d.handles_phi),
+                        s(&d.patch_status),
+                        V::D(d.last_patch_date),
+                        s(&d.vendor_support),
+                        V::D(d.vendor_end_of_support),
+                        V::D(d.purchase_date),
+                        s(&d.owner),
+                        s(&d.status),
+                        V::N(d.unknown_facts as f64),
+                    ]
+                })
+                .collect(),
+            level_columns: &[],
+            validations: vec![
+                (16, labels(PatchStatus::ALL, PatchStatus::label)),
+                (22, labels(DeviceStatus::ALL, DeviceStatus::label)),
+            ],
+        },
+    )?;
+
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Risk register",
+            headers: &[
+                "Asset tag",
+                "Device",
+                "Category",
+                "Site",
+                "Owner",
+                "Likelihood",
+                "Impact",
+                "Inherent level",
+                "Residual likelihood",
+                "Residual impact",
+                "Residual level",
+                "Main reasons",
+                "What would lower it most",
+            ],
+            rows: model
+                .register
+                .risks
+                .iter()
+                .map(|r| {
+                    vec![
+                        s(&r.asset_tag),
+                        s(&r.device),
+                        s(&r.category),
+                        s(&r.site),
+                        s(&r.owner),
+                        V::N(r.likelihood as f64),
+                        V::N(r.impact as f64),
+                        V::Level(r.inherent),
+                        V::N(r.residual_likelihood as f64),
+                        V::N(r.residual_impact as f64),
+                        V::Level(r.residual),
+                        V::S(r.reasons.join("; ")),
+                        s(&r.best_action),
+                    ]
+                })
+                .collect(),
+            level_columns: &[7, 10],
+            validations: vec![],
+        },
+    )?;
+
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Segmentation",
+            headers: &["Asset tag", "Device", "Site", "Zone", "Issue", "Severity"],
+            rows: model
+                .segmentation
+                .findings
+                .iter()
+                .map(|f| {
+                    vec![
+                        s(&f.asset_tag),
+                        s(&f.device),
+                        s(&f.site),
+                        s(&f.zone),
+                        s(&f.issue),
+                        V::Level(f.severity),
+                    ]
+                })
+                .collect(),
+            level_columns: &[5],
+            validations: vec![],
+        },
+    )?;
+
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Unsupported devices",
+            headers: &[
+                "Asset tag",
+                "Device",
+                "Operating system",
+                "Vendor support",
+                "End of support",
+                "Patch status",
+                "Residual level",
+                "Compensating measures recorded",
+            ],
+            rows: model
+                .unsupported
+                .iter()
+                .map(|d| {
+                    vec![
+                        s(&d.asset_tag),
+                        s(&d.device),
+                        s(&d.operating_system),
+                        s(&d.vendor_support),
+                        V::D(d.vendor_end_of_support),
+                        s(&d.patch_status),
+                        V::Level(d.residual),
+                        s(&d.compensating_controls),
+                    ]
+                })
+                .collect(),
+            level_columns: &[6],
+            validations: vec![],
+        },
+    )?;
+
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Questionnaire",
+            headers: &[
+                "Severity",
+                "Practice",
+                "Subject",
+                "Question id",
+                "Question",
+                "Answer",
+                "Note",
+                "Action",
+                "HICP",
+                "NIST CSF 2.0",
+                "HIPAA",
+            ],
+            rows: model
+                .questionnaire
+                .gaps
+                .iter()
+                .map(|g| {
+                    vec![
+                        V::Level(g.severity),
+                        V::N(g.practice as f64),
+                        s(&g.subject),
+                        s(&g.question_id),
+                        s(&g.question),
+                        s(&g.answer),
+                        s(&g.note),
+                        s(&g.action),
+                        s(&g.hicp),
+                        s(&g.csf),
+                        s(&g.hipaa),
+                    ]
+                })
+                .collect(),
+            level_columns: &[0],
+            validations: vec![],
+        },
+    )?;
+
+    let tri = labels(TriState::ALL, TriState::label);
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Vendors",
+            headers: &[
+                "Vendor",
+                "Devices",
+                "Security contact",
+                "Disclosure policy",
+                "Patch cadence",
+                "Support lifecycle",
+                "SBOM on file",
+                "MDS2 on file",
+                "BAA signed",
+                "Still to obtain",
+            ],
+            rows: model
+                .vendors
+                .iter()
+                .map(|v| {
+                    vec![
+                        s(&v.name),
+                        V::N(v.devices as f64),
+                        s(&v.security_contact),
+                        s(&v.disclosure_policy),
+                        s(&v.patch_cadence),
+                        s(&v.support_lifecycle),
+                        s(&v.sbom_on_file),
+                        s(&v.mds2_on_file),
+                        s(&v.baa_signed),
+                        s(&v.missing),
+                    ]
+                })
+                .collect(),
+            level_columns: &[],
+            validations: vec![
+                (3, tri.clone()),
+                (6, tri.clone()),
+                (7, tri.clone()),
+                (8, tri),
+            ],
+        },
+    )?;
+
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Evidence",
+            headers: &[
+                "File",
+                "SHA-256",
+                "Size (bytes)",
+                "Subject",
+                "Question id",
+                "Supports",
+                "Added",
+            ],
+            rows: model
+                .evidence
+                .iter()
+                .map(|e| {
+                    vec![
+                        s(&e.file_name),
+                        s(&e.sha256),
+                        V::N(e.size_bytes),
+                        s(&e.subject),
+                        s(&e.question_id),
+                        s(&e.supports),
+                        V::D(Some(e.added_at.date_naive())),
+                    ]
+                })
+                .collect(),
+            level_columns: &[],
+            validations: vec![],
+        },
+    )?;
+
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Audit trail",
+            headers: &["When (UTC)", "Who", "Action", "Entity", "What"],
+            rows: model
+                .audit
+                .entries
+                .iter()
+                .map(|a| {
+                    vec![
+                        V::S(a.at.format("%Y-%m-%d %H:%M:%S").to_string()),
+                        s(&a.actor),
+                        s(&a.action),
+                        s(&a.entity),
+                        s(&a.summary),
+                    ]
+                })
+                .collect(),
+            level_columns: &[],
+            validations: vec![],
+        },
+    )?;
+
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Mapping",
+            headers: &[
+                "Finding",
+                "Subject",
+                "Severity",
+                "HIPAA",
+                "HICP",
+                "NIST CSF 2.0",
+            ],
+            rows: model
+                .mapping
+                .iter()
+                .map(|m| {
+                    vec![
+                        s(&m.finding),
+                        s(&m.subject),
+                        V::Level(m.severity),
+                        s(&m.hipaa),
+                        s(&m.hicp),
+                        s(&m.csf),
+                    ]
+                })
+                .collect(),
+            level_columns: &[2],
+            validations: vec![],
+        },
+    )?;
+
+    let md = &model.method;
+    let mut rows = Vec::new();
+    for f in &md.factors {
+        rows.push(vec![
+            s("Likelihood factor"),
+            s(&f.id),
+            s(&f.label),
+            V::N(f.points as f64),
+            s(&f.applies_when),
+        ]);
+    }
+    for r in &md.impact_rules {
+        rows.push(vec![
+            s("Impact rule"),
+            s(&r.id),
+            s(&r.label),
+            V::N(r.level as f64),
+            s(&r.applies_when),
+        ]);
+    }
+    for c in &md.controls {
+        rows.push(vec![
+            s("Compensating control"),
+            s(&c.id),
+            s(&c.label),
+            V::D(None),
+            s(&c.effect),
+        ]);
+    }
+    for step in &md.likelihood_scale {
+        rows.push(vec![
+            s("Likelihood scale"),
+            V::S(step.level.to_string()),
+            s(&step.label),
+            V::N(step.level as f64),
+            s(&step.meaning),
+        ]);
+    }
+    for step in &md.impact_scale {
+        rows.push(vec![
+            s("Impact scale"),
+            V::S(step.level.to_string()),
+            s(&step.label),
+            V::N(step.level as f64),
+            s(&step.meaning),
+        ]);
+    }
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Method",
+            headers: &[
+                "Kind",
+                "Id",
+                "Label",
+                "Points / level",
+                "Applies when / effect",
+            ],
+            rows,
+            level_columns: &[],
+            validations: vec![],
+        },
+    )?;
+
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn summary_sheet(
+    workbook: &mut Workbook,
+    formats: &Formats,
+    model: &ReportModel,
+) -> Result<(), ReportError> {
+    let ws = workbook.add_worksheet();
+    ws.set_name("Summary")?;
+    let meta = &model.meta;
+    ws.write_string_with_format(0, 0, neutralize_formula(&meta.clinic_name), &formats.title)?;
+    ws.write_string(1, 0, &meta.title)?;
+    let mut row = 3;
+    let mut pair = |ws: &mut Worksheet, key: &str, value: &str| -> Result<(), ReportError> {
+        ws.write_string_with_format(row, 0, key, &formats.bold)?;
+        ws.write_string(row, 1, neutralize_formula(value))?;
+        row += 1;
+        Ok(())
+    };
+    if let Some(a) = &meta.assessment {
+        pair(ws, "Assessment", &a.title)?;
+        pair(ws, "Period", &a.period)?;
+        pair(
+            ws,
+            "Status",
+            &format!("{}, revision {}", a.status, a.revision),
+        )?;
+    } else {
+        pair(ws, "Assessment", "None recorded yet")?;
+    }
+    pair(ws, "Facts as of", &meta.as_of.to_string())?;
+    pair(
+        ws,
+        "Generated",
+        &meta.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )?;
+    pair(
+        ws,
+        "Risk method",
+        &format!("{} version {}", meta.method_name, meta.method_version),
+    )?;
+    pair(
+        ws,
+        "Devices in scope",
+        &model.executive.devices_in_scope.to_string(),
+    )?;
+    pair(ws, "Overall posture", &model.executive.posture)?;
+
+    // Levels table, the chart's data.
+    let top = row + 1;
+    ws.write_string_with_format(top, 0, "Level", &formats.bold)?;
+    ws.write_string_with_format(top, 1, "Inherent", &formats.bold)?;
+    ws.write_string_with_format(top, 2, "Residual", &formats.bold)?;
+    for (i, level) in RiskLevel::ALL.iter().rev().enumerate() {
+        let r = top + 1 + i as u32;
+        ws.write_string(r, 0, level_label(*level))?;
+        ws.write_number(r, 1, model.executive.inherent.get(*level) as f64)?;
+        ws.write_number(r, 2, model.executive.residual.get(*level) as f64)?;
+    }
+    add_level_formats(ws, formats, top + 1, 0, top + 4, 0)?;
+    let mut chart = Chart::new(ChartType::Column);
+    chart.title().set_name("Devices by risk level");
+    chart
+        .add_series()
+        .set_name("Inherent")
+        .set_categories(("Summary", top + 1, 0, top + 4, 0))
+        .set_values(("Summary", top + 1, 1, top + 4, 1));
+    chart
+        .add_series()
+        .set_name("Residual")
+        .set_categories(("Summary", top + 1, 0, top + 4, 0))
+        .set_values(("Summary", top + 1, 2, top + 4, 2));
+    ws.insert_chart(top, 4, &chart)?;
+
+    // Heat map: likelihood 5 at the top, impact 1-5 across.
+    let hm = top + 7;
+    ws.write_string_with_format(hm, 0, "Residual heat map (devices)", &formats.bold)?;
+    for impact in 1..=5u16 {
+        ws.write_string_with_format(hm + 1, impact, format!("Impact {impact}"), &formats.bold)?;
+    }
+    for (i, likelihood) in (1..=5usize).rev().enumerate() {
+        let r = hm + 2 + i as u32;
+        ws.write_string_with_format(r, 0, format!("Likelihood {likelihood}"), &formats.bold)?;
+        for impact in 1..=5usize {
+            let level = model
+                .executive
+                .matrix
+                .get(likelihood - 1)
+                .and_then(|row| row.get(impact - 1))
+                .copied()
+                .unwrap_or(RiskLevel::Low);
+            let format = Format::new()
+                .set_background_color(rgb_hex(level_rgb(level)))
+                .set_border(FormatBorder::Thin);
+            ws.write_number_with_format(
+                r,
+                impact as u16,
+                model.executive.heat_map[likelihood - 1][impact - 1] as f64,
+                &format,
+            )?;
+        }
+    }
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(1, 60)?;
+    Ok(())
+}
