@@ -44,7 +44,7 @@ pub fn scope_of(subject: &AnswerSubject) -> Scope {
     }
 }
 
-fn set_for(subject: &AnswerSubject) -> ApiResult<&'static QuestionSet> {
+pub(crate) fn set_for(subject: &AnswerSubject) -> ApiResult<&'static QuestionSet> {
     let scope = scope_of(subject);
     questionnaire()?.set(scope).ok_or_else(|| {
         ApiError::new(

@@ -85,6 +85,7 @@ impl Api {
             ),
         };
         let questionnaires_step = self.questionnaire_step(&db)?;
+        let risks_step = self.risks_step(&db)?;
         let coming = || (StepState::Coming, "Coming in a later version.".to_string());
         let packet_step = match self.packets_generated()?.first() {
             None => step_todo("No packet generated yet."),
@@ -100,7 +101,7 @@ impl Api {
             ("vendors", "Vendors", "Manufacturers and service companies, with their security contacts and commitments.", vendors_step),
             ("devices", "Devices", "Every connected medical device, with what is known and what is not.", devices_step),
             ("questionnaires", "Questionnaires", "Answer the clinic-wide and per-device security questions.", questionnaires_step),
-            ("risks", "Risks", "Rate, treat and accept the risks the answers reveal.", coming()),
+            ("risks", "Risks", "Rate, treat and accept the risks the answers reveal.", risks_step),
             ("lifecycle", "Lifecycle plan", "Plan patches, isolation and replacement of unsupported devices.", coming()),
             ("audit_packet", "Audit packet", "Produce the evidence packet for auditors and insurers.", packet_step),
         ];

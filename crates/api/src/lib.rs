@@ -14,6 +14,8 @@ mod home;
 mod import;
 mod places;
 mod report;
+mod risk_types;
+mod risks;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ pub use assessment_types::*;
 pub use assessments::{check_questionnaire_files, questionnaire, scope_of, sha256_hex};
 pub use error::{field_label, ApiError, ApiResult, ErrorCode};
 pub use report::{Paper, ReportFormat, ReportProgress, ReportRequest, ReportResult};
+pub use risk_types::*;
 pub use types::*;
 
 /// Re-exported so front ends need only this crate.

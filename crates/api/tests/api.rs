@@ -528,8 +528,8 @@ fn status_walks_the_guided_path() {
             "audit_packet"
         ]
     );
-    assert!(empty.steps[..5].iter().all(|s| s.state == StepState::Todo));
-    assert!(empty.steps[5..7]
+    assert!(empty.steps[..6].iter().all(|s| s.state == StepState::Todo));
+    assert!(empty.steps[6..7]
         .iter()
         .all(|s| s.state == StepState::Coming));
     assert_eq!(

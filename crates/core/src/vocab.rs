@@ -208,3 +208,25 @@ vocab! {
         FlatUnknown => "flat_unknown", "Flat / unknown", ["flat", "flat network", "shared", "unknown", "default"];
     }
 }
+
+vocab! {
+    /// How the clinic deals with a risk (HIPAA risk management, NIST SP 800-30 responses).
+    RiskTreatment default Undecided {
+        Undecided => "undecided", "Not decided", ["", "tbd", "none"];
+        Mitigate => "mitigate", "Mitigate", ["reduce", "remediate", "fix"];
+        Accept => "accept", "Accept", ["accepted", "retain", "tolerate"];
+        Transfer => "transfer", "Transfer", ["share", "insure", "insurance"];
+        Avoid => "avoid", "Avoid", ["eliminate", "retire", "stop"];
+    }
+}
+
+vocab! {
+    /// Where the work on a risk stands. `Accepted` is never stored: it is computed from a
+    /// valid (unexpired) acceptance, so an expired acceptance shows the risk as open again.
+    RiskStatus default Open {
+        Open => "open", "Open", ["new", "to do", "todo"];
+        InProgress => "in_progress", "In progress", ["in progress", "doing", "started"];
+        Accepted => "accepted", "Accepted", ["risk accepted"];
+        Closed => "closed", "Closed", ["done", "resolved", "mitigated", "complete"];
+    }
+}

@@ -11,6 +11,7 @@ mod audit;
 mod clinic;
 mod devices;
 mod migrate;
+mod risks;
 mod sites;
 mod sql;
 mod vendors;
@@ -26,6 +27,7 @@ pub use assessments::{
 };
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use migrate::{Migration, MIGRATIONS};
+pub use risks::{AssignedControl, ManualRiskText, StoredAcceptance, StoredRisk};
 pub use sites::SiteUsage;
 
 /// How long a write waits for another connection's lock before failing.

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "assessments",
         sql: include_str!("../migrations/0002_assessments.sql"),
     },
+    Migration {
+        version: 3,
+        name: "risks",
+        sql: include_str!("../migrations/0003_risks.sql"),
+    },
 ];
 
 const TRACKING_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -156,7 +156,7 @@ pub struct ControlContribution {
 
 /// A full, explained assessment of one device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct Assessment {
+pub struct DeviceRiskResult {
     /// The version of the method that produced this result.
     pub method_version: Text,
     pub points: i32,
@@ -172,7 +172,7 @@ pub struct Assessment {
     pub controls: Vec<ControlContribution>,
 }
 
-impl Assessment {
+impl DeviceRiskResult {
     pub fn score(&self) -> Score {
         Score {
             points: self.points,
@@ -482,7 +482,7 @@ fn impact_rules(method: &Method, input: &RiskInput) -> ([ImpactRuleId; 4], [u8; 
 }
 
 /// The numbers of [`score`], with every reason in plain words.
-pub fn assess(method: &Method, input: &RiskInput) -> Assessment {
+pub fn assess(method: &Method, input: &RiskInput) -> DeviceRiskResult {
     let (score, trace) = evaluate(method, input);
     let mut factors = Vec::with_capacity(trace.factors.count_ones() as usize + 4);
     for &id in LikelihoodFactorId::ALL {
@@ -546,7 +546,7 @@ pub fn assess(method: &Method, input: &RiskInput) -> Assessment {
             },
         })
         .collect();
-    Assessment {
+    DeviceRiskResult {
         method_version: method.version.clone(),
         points: score.points,
         likelihood: score.likelihood,

@@ -18,18 +18,20 @@
 pub mod actions;
 pub mod engine;
 pub mod method;
+pub mod register;
 pub mod text;
 
 pub use actions::{plan_to_reach, what_would_lower, Action, LoweringPlan};
 pub use engine::{
-    assess, score, Assessment, ControlContribution, ControlStatus, FactorContribution, FactorKind,
-    KnownVulnerabilities, RiskInput, Score,
+    assess, score, ControlContribution, ControlStatus, DeviceRiskResult, FactorContribution,
+    FactorKind, KnownVulnerabilities, RiskInput, Score,
 };
 pub use method::{
     ActionDef, ActionId, ControlDef, ControlScope, FactorDef, FactorGroup, ImpactDimension,
     ImpactRuleDef, ImpactRuleId, LikelihoodFactorId, Method, MethodDoc, MethodError, RiskLevel,
     ScaleStep,
 };
+pub use register::{device_findings, factor_of_key, finding_key, finding_text, FindingText};
 pub use text::Text;
 
 #[cfg(test)]

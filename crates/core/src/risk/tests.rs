@@ -1381,7 +1381,8 @@ fn timing_ten_thousand_devices() {
     let scores: Vec<Score> = inputs.iter().map(|input| score(method, input)).collect();
     let score_time = started.elapsed();
     let started = std::time::Instant::now();
-    let assessments: Vec<Assessment> = inputs.iter().map(|input| assess(method, input)).collect();
+    let assessments: Vec<DeviceRiskResult> =
+        inputs.iter().map(|input| assess(method, input)).collect();
     let assess_time = started.elapsed();
     let started = std::time::Instant::now();
     let actions: usize = inputs
