@@ -202,7 +202,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// A file name safe to create inside the evidence folder: no folders, no control characters.
-fn safe_file_name(name: &str) -> String {
+pub(crate) fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {

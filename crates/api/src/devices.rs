@@ -472,44 +472,52 @@ impl Api {
 
     /// Marks a device decommissioned; the record and its history stay.
     pub fn decommission_device(&self, id: DeviceId, reason: Option<String>) -> ApiResult<Device> {
-        let reason = clean(reason);
-        self.store.transaction(|db| {
-            let old = db
-                .device(id)?
-                .ok_or_else(|| ApiError::not_found("device", id))?;
-            if old.fields.status == DeviceStatus::Decommissioned {
-                return Err(ApiError::new(
-                    ErrorCode::Conflict,
-                    format!("\"{}\" is already decommissioned.", old.fields.name),
-                ));
+        self.store
+            .transaction(|db| self.decommission_in(db, id, clean(reason.clone())))
+    }
+
+    /// The decommissioning itself, inside the caller's transaction.
+    pub(crate) fn decommission_in(
+        &self,
+        db: &Db<'_>,
+        id: DeviceId,
+        reason: Option<String>,
+    ) -> ApiResult<Device> {
+        let old = db
+            .device(id)?
+            .ok_or_else(|| ApiError::not_found("device", id))?;
+        if old.fields.status == DeviceStatus::Decommissioned {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("\"{}\" is already decommissioned.", old.fields.name),
+            ));
+        }
+        let now = self.now();
+        let mut fields = old.fields.clone();
+        fields.status = DeviceStatus::Decommissioned;
+        let line = match &reason {
+            Some(reason) => format!("Decommissioned on {}: {reason}", self.today()),
+            None => format!("Decommissioned on {}.", self.today()),
+        };
+        fields.notes = Some(match fields.notes.take() {
+            Some(notes) => format!("{notes}\n{line}"),
+            None => line,
+        });
+        let device = Device {
+            fields,
+            updated_at: now,
+            decommissioned_at: Some(now),
+            ..old
+        };
+        db.update_device(&device)?;
+        let summary = match &reason {
+            Some(reason) => {
+                format!("Device \"{}\" decommissioned: {reason}", device.fields.name)
             }
-            let now = self.now();
-            let mut fields = old.fields.clone();
-            fields.status = DeviceStatus::Decommissioned;
-            let line = match &reason {
-                Some(reason) => format!("Decommissioned on {}: {reason}", self.today()),
-                None => format!("Decommissioned on {}.", self.today()),
-            };
-            fields.notes = Some(match fields.notes.take() {
-                Some(notes) => format!("{notes}\n{line}"),
-                None => line,
-            });
-            let device = Device {
-                fields,
-                updated_at: now,
-                decommissioned_at: Some(now),
-                ..old
-            };
-            db.update_device(&device)?;
-            let summary = match &reason {
-                Some(reason) => {
-                    format!("Device \"{}\" decommissioned: {reason}", device.fields.name)
-                }
-                None => format!("Device \"{}\" decommissioned", device.fields.name),
-            };
-            self.audit(db, "decommission", "device", &id.to_string(), &summary)?;
-            Ok(device)
-        })
+            None => format!("Device \"{}\" decommissioned", device.fields.name),
+        };
+        self.audit(db, "decommission", "device", &id.to_string(), &summary)?;
+        Ok(device)
     }
 }
 

@@ -86,6 +86,7 @@ impl Api {
         };
         let questionnaires_step = self.questionnaire_step(&db)?;
         let risks_step = self.risks_step(&db)?;
+        let lifecycle_step = self.lifecycle_step(device_count)?;
         let coming = || (StepState::Coming, "Coming in a later version.".to_string());
         let packet_step = match self.packets_generated()?.first() {
             None => step_todo("No packet generated yet."),
@@ -102,7 +103,7 @@ impl Api {
             ("devices", "Devices", "Every connected medical device, with what is known and what is not.", devices_step),
             ("questionnaires", "Questionnaires", "Answer the clinic-wide and per-device security questions.", questionnaires_step),
             ("risks", "Risks", "Rate, treat and accept the risks the answers reveal.", risks_step),
-            ("lifecycle", "Lifecycle plan", "Plan patches, isolation and replacement of unsupported devices.", coming()),
+            ("lifecycle", "Lifecycle plan", "Plan patches, isolation and replacement of unsupported devices.", lifecycle_step),
             ("audit_packet", "Audit packet", "Produce the evidence packet for auditors and insurers.", packet_step),
         ];
         let steps = plan
@@ -119,6 +120,43 @@ impl Api {
                 && devices.is_empty(),
             device_count,
             steps,
+        })
+    }
+}
+
+impl Api {
+    /// Lifecycle: done when no device in use is unsupported or ending soon without an open
+    /// planned action and none has an unknown support status.
+    fn lifecycle_step(&self, device_count: u32) -> ApiResult<(StepState, String)> {
+        if device_count == 0 {
+            return Ok(step_todo("No devices yet."));
+        }
+        let status = self.lifecycle_status()?;
+        let c = &status.counts;
+        let planned = status.devices.iter().filter(|d| d.open_plans > 0).count() as u32;
+        Ok(match (c.unplanned_at_risk, c.unknown, planned) {
+            (0, 0, _) => (
+                StepState::Done,
+                format!(
+                    "Every unsupported or ending device has a plan; {} with planned actions.",
+                    count(planned, "device")
+                ),
+            ),
+            (at_risk, unknown, 0) => (
+                StepState::Todo,
+                format!(
+                    "{} without a plan, {} with unknown support.",
+                    count(at_risk, "unsupported or ending device"),
+                    unknown
+                ),
+            ),
+            (at_risk, unknown, _) => (
+                StepState::InProgress,
+                format!(
+                    "{} still without a plan, {unknown} with unknown support.",
+                    count(at_risk, "unsupported or ending device")
+                ),
+            ),
         })
     }
 }

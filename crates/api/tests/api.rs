@@ -531,12 +531,14 @@ fn status_walks_the_guided_path() {
     assert!(empty.steps[..6].iter().all(|s| s.state == StepState::Todo));
     assert!(empty.steps[6..7]
         .iter()
+        .filter(|s| s.key != "lifecycle")
         .all(|s| s.state == StepState::Coming));
     assert_eq!(
         empty.steps[7].state,
         StepState::Todo,
         "no packet generated yet"
     );
+    assert_eq!(empty.steps[6].state, StepState::Todo);
 
     f.api
         .save_site(SiteInput {
@@ -551,6 +553,11 @@ fn status_walks_the_guided_path() {
     assert_eq!(started.steps[1].detail, "1 site, no network zones yet.");
     assert_eq!(started.steps[3].state, StepState::InProgress);
     assert_eq!(started.steps[3].detail, "1 device, 1 with unknown facts.");
+    assert_eq!(started.steps[6].state, StepState::Todo);
+    assert_eq!(
+        started.steps[6].detail,
+        "0 unsupported or ending devices without a plan, 1 with unknown support."
+    );
 
     let demo = Fixture::new();
     demo.api.load_demo(DemoOptions::default()).unwrap();

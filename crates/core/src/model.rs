@@ -50,6 +50,10 @@ id_type! {
     VendorId;
     /// Stable id of a device.
     DeviceId;
+    /// Stable id of a planned lifecycle action.
+    PlanId;
+    /// Stable id of a patch log entry.
+    PatchId;
 }
 
 /// The clinic's own profile; one per database.

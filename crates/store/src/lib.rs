@@ -10,6 +10,7 @@ mod assessments;
 mod audit;
 mod clinic;
 mod devices;
+mod lifecycle;
 mod migrate;
 mod risks;
 mod sites;
@@ -26,6 +27,7 @@ pub use assessments::{
     subject_key, AnswerHistoryEntry, EvidenceRecord, StoredAnswer, StoredAssessment,
 };
 pub use audit::{AuditEntry, NewAuditEntry};
+pub use lifecycle::{DeviceLifecycle, EolImportRecord, ModelSupportRecord};
 pub use migrate::{Migration, MIGRATIONS};
 pub use risks::{AssignedControl, ManualRiskText, StoredAcceptance, StoredRisk};
 pub use sites::SiteUsage;

@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "risks",
         sql: include_str!("../migrations/0003_risks.sql"),
     },
+    Migration {
+        version: 4,
+        name: "lifecycle",
+        sql: include_str!("../migrations/0004_lifecycle.sql"),
+    },
 ];
 
 const TRACKING_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -10,6 +10,7 @@
 //!   unknown) from the OS row and the vendor's end-of-support date for the model (earlier wins).
 //! - [`fiscal`]: fiscal years for any start month.
 //! - [`plan`]: "suggest plan" rules and the patch-cadence overdue check.
+//! - [`records`]: planned actions, patch log entries and the decommission checklist.
 //! - [`deadlines`]: upcoming deadlines within 30, 90 or 365 days.
 //!
 //! Nothing here reads a clock: callers pass "today".
@@ -19,6 +20,7 @@ pub mod endoflife;
 pub mod fiscal;
 pub mod matching;
 pub mod plan;
+pub mod records;
 pub mod support;
 pub mod table;
 
@@ -33,6 +35,10 @@ pub use matching::{normalize, MatchConfidence, OsMatch};
 pub use plan::{
     patch_cadence, suggest_plan, PatchCadenceCheck, PatchCadenceStatus, PlanAction, PlanInput,
     PlanSuggestion, URGENT_DAYS,
+};
+pub use records::{
+    DecommissionStepKind, DecommissionStepRecord, PatchEntry, PlanFields, PlanOrigin, PlanStatus,
+    PlannedAction, StoredFile,
 };
 pub use support::{
     support_status, SupportAssessment, SupportBasis, SupportStatus, ENDING_SOON_MONTHS,

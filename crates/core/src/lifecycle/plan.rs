@@ -25,6 +25,27 @@ pub enum PlanAction {
 }
 
 impl PlanAction {
+    pub const ALL: [PlanAction; 4] = [
+        PlanAction::Patch,
+        PlanAction::Isolate,
+        PlanAction::Replace,
+        PlanAction::Retire,
+    ];
+
+    /// The stable key stored in the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            PlanAction::Patch => "patch",
+            PlanAction::Isolate => "isolate",
+            PlanAction::Replace => "replace",
+            PlanAction::Retire => "retire",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<PlanAction> {
+        PlanAction::ALL.into_iter().find(|a| a.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             PlanAction::Patch => "Patch",
