@@ -17,7 +17,8 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-/// Every migration, in order. Versions are 1, 2, 3 ... without holes.
+/// Every migration, in order. Versions are 1, 2, 3 ... without holes once every assigned
+/// number has landed; one that lands later than a higher number is still applied.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -65,6 +66,17 @@ pub(crate) fn current_version(conn: &Connection) -> Result<u32> {
     Ok(version.unwrap_or(0))
 }
 
+fn applied_versions(conn: &Connection) -> Result<Vec<u32>> {
+    if current_version(conn)? == 0 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare("SELECT version FROM schema_migrations")?;
+    let versions = stmt
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(versions)
+}
+
 fn has_user_data(conn: &Connection) -> Result<bool> {
     let tables: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_master
@@ -86,7 +98,13 @@ pub(crate) fn apply(conn: &mut Connection, db_path: &Path, migrations: &[Migrati
             known,
         });
     }
-    let pending: Vec<&Migration> = migrations.iter().filter(|m| m.version > current).collect();
+    // Migrations are numbered in advance and may land out of order (0004 before 0003), so
+    // "pending" is every known migration not yet recorded, not only those above the maximum.
+    let applied = applied_versions(conn)?;
+    let pending: Vec<&Migration> = migrations
+        .iter()
+        .filter(|m| !applied.contains(&m.version))
+        .collect();
     let Some(first) = pending.first() else {
         return Ok(());
     };

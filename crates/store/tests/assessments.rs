@@ -278,7 +278,7 @@ fn a_version_1_database_is_upgraded_with_assessment_tables() {
     let store = Store::open(&path).unwrap();
     assert_eq!(
         store.schema_version().unwrap(),
-        devicerisk_store::MIGRATIONS.len() as u32
+        devicerisk_store::MIGRATIONS.last().unwrap().version
     );
     let a = draft(&store);
     assert_eq!(store.db().assessments().unwrap()[0].assessment.id, a.id);

@@ -344,7 +344,7 @@ fn a_database_from_a_newer_version_is_refused() {
         .iter()
         .copied()
         .chain([Migration {
-            version: MIGRATIONS.len() as u32 + 1,
+            version: MIGRATIONS.last().unwrap().version + 1,
             ..EXTRA
         }])
         .collect();
@@ -424,4 +424,52 @@ fn a_large_insert_keeps_every_index_and_still_refuses_a_duplicate_asset_tag() {
     store.transaction(|db| db.insert_devices(&devices)).unwrap();
     assert_eq!(store.db().device_count().unwrap(), 2_500);
     assert_eq!(device_indexes(&path), before);
+
+#[test]
+fn a_migration_that_lands_after_a_higher_number_is_still_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.sqlite3");
+    let later = |version, name, sql| Migration { version, name, sql };
+    let four = later(90, "four", "CREATE TABLE four (id INTEGER PRIMARY KEY);");
+    let three = later(89, "three", "CREATE TABLE three (id INTEGER PRIMARY KEY);");
+    {
+        let with_four: Vec<Migration> = MIGRATIONS.iter().copied().chain([four]).collect();
+        let store = Store::open_with_migrations(&path, &with_four).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 90);
+    }
+    let both: Vec<Migration> = MIGRATIONS.iter().copied().chain([three, four]).collect();
+    let store = Store::open_with_migrations(&path, &both).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 90);
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let tables: i64 = raw
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('three', 'four')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 2);
+}
+
+#[test]
+fn lifecycle_tables_refuse_what_the_rules_forbid() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    drop(store);
+    let raw = rusqlite::Connection::open(dir.path().join("db.sqlite3")).unwrap();
+    raw.pragma_update(None, "foreign_keys", "ON").unwrap();
+    // A plan needs an existing device, a known action and a non-negative cost.
+    let plan = raw.execute(
+        "INSERT INTO lifecycle_plans (id, device_id, action, target_date, status, origin,
+            created_at, updated_at)
+         VALUES ('p', 'missing', 'replace', '2027-01-01', 'planned', 'user', 'x', 'x')",
+        [],
+    );
+    assert!(plan.unwrap_err().to_string().contains("FOREIGN KEY"));
+    let cadence = raw.execute(
+        "INSERT INTO vendor_patch_cadence (vendor_id, cadence_days) VALUES ('v', 0)",
+        [],
+    );
+    assert!(cadence.unwrap_err().to_string().contains("CHECK"));
 }
