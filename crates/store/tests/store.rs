@@ -424,6 +424,7 @@ fn a_large_insert_keeps_every_index_and_still_refuses_a_duplicate_asset_tag() {
     store.transaction(|db| db.insert_devices(&devices)).unwrap();
     assert_eq!(store.db().device_count().unwrap(), 2_500);
     assert_eq!(device_indexes(&path), before);
+}
 
 #[test]
 fn a_migration_that_lands_after_a_higher_number_is_still_applied() {
