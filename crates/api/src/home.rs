@@ -87,7 +87,6 @@ impl Api {
         let questionnaires_step = self.questionnaire_step(&db)?;
         let risks_step = self.risks_step(&db)?;
         let lifecycle_step = self.lifecycle_step(device_count)?;
-        let coming = || (StepState::Coming, "Coming in a later version.".to_string());
         let packet_step = match self.packets_generated()?.first() {
             None => step_todo("No packet generated yet."),
             Some(last) => (

@@ -443,9 +443,25 @@ impl Api {
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
-    /// Residual risk level per device, once the risk register provides it.
-    fn residual_levels(&self, _db: &Db<'_>) -> ApiResult<HashMap<DeviceId, RiskLevel>> {
-        Ok(HashMap::new())
+    /// Residual risk level per device, from the risk register's method.
+    fn residual_levels(&self) -> ApiResult<HashMap<DeviceId, RiskLevel>> {
+        Ok(self
+            .device_risk_levels()?
+            .into_iter()
+            .map(|l| (l.device_id, l.residual_level))
+            .collect())
+    }
+
+    /// Lifecycle support status of every device in use, for the risk builder.
+    pub(crate) fn support_by_device(
+        &self,
+        db: &Db<'_>,
+    ) -> ApiResult<HashMap<DeviceId, SupportStatus>> {
+        let ctx = Context::load(self, db)?;
+        Ok(in_use(db.devices()?)
+            .iter()
+            .map(|d| (d.id, ctx.support_of(d).support.status))
+            .collect())
     }
 
     /// Support status of every device in use, with the OS match, patch cadence and counts.
@@ -890,7 +906,7 @@ impl Api {
     pub fn suggest_plans(&self) -> ApiResult<Vec<PlanProposal>> {
         let db = self.store.db();
         let ctx = Context::load(self, &db)?;
-        let residual = self.residual_levels(&db)?;
+        let residual = self.residual_levels()?;
         let mut proposals = Vec::new();
         for device in in_use(db.devices()?) {
             let support = ctx.support_of(&device);
@@ -1332,6 +1348,20 @@ impl Api {
             }
             Ok(device)
         })
+    }
+}
+
+/// The vendor support the risk method sees: the record's, made worse when the lifecycle
+/// status (OS table or the model's vendor date) says support has ended. An unknown lifecycle
+/// status leaves the record's answer (an unknown record already counts as a weakness).
+pub(crate) fn risk_support(
+    record: devicerisk_core::VendorSupport,
+    status: SupportStatus,
+) -> devicerisk_core::VendorSupport {
+    use devicerisk_core::VendorSupport as V;
+    match status {
+        SupportStatus::Unsupported => V::Ended,
+        _ => record,
     }
 }
 

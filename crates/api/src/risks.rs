@@ -272,7 +272,9 @@ impl Api {
     ///   answers (their facts count through the record, not twice);
     /// - assigned compensating controls;
     /// - known vulnerabilities: none yet. The intelligence features (KEV, advisory matching)
-    ///   fill them here; the lifecycle features add OS end-of-support here too.
+    ///   fill them here;
+    /// - support: the worse of the record's vendor support and the lifecycle status (an
+    ///   operating system or model past its end of support counts as support ended).
     pub(crate) fn build_risk_inputs(&self, db: &Db<'_>) -> ApiResult<Vec<DeviceRiskFacts>> {
         let zones: HashMap<ZoneId, ZonePurpose> =
             db.zones()?.into_iter().map(|z| (z.id, z.purpose)).collect();
@@ -284,6 +286,7 @@ impl Api {
         let device_set = set_for(&AnswerSubject::Device(DeviceId::new()))?;
         let today = self.today();
         let empty = q::Answers::new();
+        let os_support = self.support_by_device(db)?;
         let mut out = Vec::new();
         for device in db.devices()? {
             if device.fields.status == DeviceStatus::Decommissioned {
@@ -312,13 +315,17 @@ impl Api {
                     .collect()
             };
             let zone_purpose = device.fields.zone_id.and_then(|z| zones.get(&z).copied());
-            let input = RiskInput::from_device(
+            let mut input = RiskInput::from_device(
                 &device.fields,
                 zone_purpose,
                 gaps.len() as i32,
                 KnownVulnerabilities::default(),
                 controls.remove(&device.id).unwrap_or_default(),
             );
+            if let Some(status) = os_support.get(&device.id) {
+                input.vendor_support =
+                    crate::lifecycle::risk_support(input.vendor_support, *status);
+            }
             out.push(DeviceRiskFacts {
                 device,
                 input,

@@ -584,3 +584,46 @@ fn the_decommission_checklist_records_who_and_when_and_keeps_the_device_in_histo
         .iter()
         .any(|h| h.summary.contains("Disposal certificate attached")));
 }
+
+#[test]
+fn an_operating_system_past_its_end_of_support_counts_in_the_risk_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open_at(&dir.path().join("db.sqlite3"));
+    let make = |name: &str, os: &str| {
+        api.create_device(DeviceFields {
+            name: name.into(),
+            category: DeviceCategory::InfusionPump,
+            os_name: Some(os.into()),
+            // The record says the vendor supports it; the OS table knows better.
+            vendor_support: VendorSupport::Supported,
+            ..DeviceFields::default()
+        })
+        .unwrap()
+    };
+    let old = make("XP pump", "Windows XP Embedded");
+    let new = make("Debian pump", "Debian 13");
+    let old_risk = api.device_risk(old.id).unwrap().result;
+    let new_risk = api.device_risk(new.id).unwrap().result;
+    assert!(
+        old_risk.points > new_risk.points,
+        "{} vs {}",
+        old_risk.points,
+        new_risk.points
+    );
+    // The record is unchanged: only the method's input sees the ended support.
+    assert_eq!(
+        api.get_device(old.id)
+            .unwrap()
+            .row
+            .device
+            .fields
+            .vendor_support,
+        VendorSupport::Supported
+    );
+    // Correcting the match to a supported release removes the weakness.
+    api.set_os_match(old.id, Some("debian/13".into())).unwrap();
+    assert_eq!(
+        api.device_risk(old.id).unwrap().result.points,
+        new_risk.points
+    );
+}
