@@ -9,6 +9,7 @@
 
 mod assessment;
 mod bench;
+mod lifecycle;
 mod output;
 mod report;
 
@@ -68,6 +69,9 @@ enum Command {
     /// Dated risk assessments: start, list, answer from a file, finalize.
     #[command(subcommand)]
     Assessment(assessment::AssessmentCommand),
+    /// Lifecycle planning: support status, planned actions, budget, deadlines, OS table update.
+    #[command(subcommand)]
+    Lifecycle(lifecycle::LifecycleCommand),
     /// Questionnaire content.
     #[command(subcommand)]
     Questionnaire(assessment::QuestionnaireCommand),
@@ -284,6 +288,7 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Assessment(command) => assessment::run(&db_path, &mut out, command)?,
         Command::Report(command) => report::run(&db_path, &mut out, command)?,
+        Command::Lifecycle(command) => lifecycle::run(&db_path, &mut out, command)?,
         Command::Questionnaire(command) => assessment::questionnaire(&mut out, command)?,
     }
     out.flush()?;

@@ -15,6 +15,18 @@ pub enum DeadlineKind {
     Review,
 }
 
+impl DeadlineKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineKind::EndOfSupport => "End of support",
+            DeadlineKind::PlannedAction => "Planned action",
+            DeadlineKind::PatchDue => "Patch due",
+            DeadlineKind::RiskAcceptanceExpiry => "Risk acceptance expires",
+            DeadlineKind::Review => "Review",
+        }
+    }
+}
+
 /// Something that happens on a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct DatedItem {
