@@ -12,6 +12,7 @@ mod devices;
 mod error;
 mod home;
 mod import;
+mod intel;
 mod lifecycle;
 mod places;
 mod report;
@@ -27,6 +28,7 @@ use devicerisk_store::{Db, NewAuditEntry, Store};
 pub use assessment_types::*;
 pub use assessments::{check_questionnaire_files, questionnaire, scope_of, sha256_hex};
 pub use error::{field_label, ApiError, ApiResult, ErrorCode};
+pub use intel::*;
 pub use lifecycle::*;
 pub use report::{Paper, ReportFormat, ReportProgress, ReportRequest, ReportResult};
 pub use risk_types::*;
@@ -35,6 +37,7 @@ pub use types::*;
 /// Re-exported so front ends need only this crate.
 pub use devicerisk_core as core;
 pub use devicerisk_intel::inventory::{CellIssue, ColumnMapping, ImportTarget};
+pub use devicerisk_intel::matching::Confidence;
 /// The packet's model and renderers (PDF, XLSX).
 pub use devicerisk_report as packet;
 

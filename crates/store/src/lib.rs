@@ -10,6 +10,7 @@ mod assessments;
 mod audit;
 mod clinic;
 mod devices;
+mod intel;
 mod lifecycle;
 mod migrate;
 mod risks;
@@ -27,6 +28,9 @@ pub use assessments::{
     subject_key, AnswerHistoryEntry, EvidenceRecord, StoredAnswer, StoredAssessment,
 };
 pub use audit::{AuditEntry, NewAuditEntry};
+pub use intel::{
+    AdvisoryProductRow, AdvisoryRow, DecisionRow, KevCatalogRow, KevEntryRow, MatchRow,
+};
 pub use lifecycle::{DeviceLifecycle, EolImportRecord, ModelSupportRecord};
 pub use migrate::{Migration, MIGRATIONS};
 pub use risks::{AssignedControl, ManualRiskText, StoredAcceptance, StoredRisk};

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "lifecycle",
         sql: include_str!("../migrations/0004_lifecycle.sql"),
     },
+    Migration {
+        version: 5,
+        name: "intel",
+        sql: include_str!("../migrations/0005_intel.sql"),
+    },
 ];
 
 const TRACKING_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -173,6 +173,30 @@ pub struct DeviceRiskResult {
 }
 
 impl DeviceRiskResult {
+    /// Names the vulnerabilities behind the known-exploited and advisory factors, e.g.
+    /// "… (CVE-2023-30563 in BD Alaris PCU): +3 likelihood points". `RiskInput` only counts
+    /// them (it is `Copy`-cheap for the register); the caller that built the counts knows the
+    /// names and adds them to the one explanation a person reads.
+    pub fn name_vulnerabilities(&mut self, known_exploited: &[String], advisories: &[String]) {
+        for factor in &mut self.factors {
+            let names = match factor.factor.as_str() {
+                "known_exploited_vulnerability" => known_exploited,
+                "advised_vulnerability" => advisories,
+                _ => continue,
+            };
+            if names.is_empty() {
+                continue;
+            }
+            let sentence = factor.explanation.as_str();
+            let (head, tail) = sentence
+                .rfind(": ")
+                .map_or((sentence, ""), |at| sentence.split_at(at));
+            factor.explanation = format!("{head} ({}){tail}", names.join("; "))
+                .as_str()
+                .into();
+        }
+    }
+
     pub fn score(&self) -> Score {
         Score {
             points: self.points,

@@ -1425,3 +1425,42 @@ fn shared_text_reaches_the_ui_as_a_plain_string() {
     let back: Text = serde_json::from_str("\"Segmented\"").unwrap();
     assert_eq!(back, text);
 }
+
+#[test]
+fn vulnerability_reasons_name_the_vulnerabilities() {
+    let input = RiskInput {
+        vulnerabilities: KnownVulnerabilities {
+            known_exploited: 1,
+            advisories: 2,
+        },
+        ..RiskInput::default()
+    };
+    let mut assessment = assess(method(), &input);
+    let before = assessment.clone();
+    assessment.name_vulnerabilities(
+        &["CVE-2023-30563".into()],
+        &["ICSMA-23-194-01".into(), "ICSMA-17-017-02".into()],
+    );
+    let text = |a: &DeviceRiskResult, id: &str| {
+        a.factors
+            .iter()
+            .find(|f| f.factor.as_str() == id)
+            .unwrap()
+            .explanation
+            .to_string()
+    };
+    let kev = text(&assessment, "known_exploited_vulnerability");
+    assert!(kev.contains("(CVE-2023-30563): +"), "{kev}");
+    let advised = text(&assessment, "advised_vulnerability");
+    assert!(
+        advised.contains("(ICSMA-23-194-01; ICSMA-17-017-02): +"),
+        "{advised}"
+    );
+    // Only the explanation changes: the numbers and the other reasons stay.
+    assert_eq!(assessment.score(), before.score());
+    for (a, b) in assessment.factors.iter().zip(&before.factors) {
+        if !a.factor.contains("vulnerability") {
+            assert_eq!(a, b);
+        }
+    }
+}
