@@ -9,6 +9,7 @@
 
 mod assessment;
 mod bench;
+mod intel;
 mod lifecycle;
 mod output;
 mod report;
@@ -66,6 +67,17 @@ enum Command {
     /// Measure how fast things are.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Advisories and KEV entries matched to devices, with confidence and decision.
+    Matches {
+        #[arg(long, value_enum, default_value_t = intel::MatchFormat::Table)]
+        format: intel::MatchFormat,
+        /// Include low-confidence suggestions.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Decide a match: affected, not affected (with a VEX justification), mitigated (by a
+    /// control), or undecided again.
+    Decide(intel::DecideArgs),
     /// Dated risk assessments: start, list, answer from a file, finalize.
     #[command(subcommand)]
     Assessment(assessment::AssessmentCommand),
@@ -91,6 +103,20 @@ enum ImportCommand {
         dry_run: bool,
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
+    },
+    /// Import the CISA Known Exploited Vulnerabilities catalog (JSON or CSV form); the whole
+    /// file or nothing. Says what was added and changed since the previous one.
+    Kev {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = intel::Format::Table)]
+        format: intel::Format,
+    },
+    /// Import CSAF 2.0 advisories: one .json file, or every .json file below a folder
+    /// (bad files are listed with their reason, good ones kept).
+    Csaf {
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = intel::Format::Table)]
+        format: intel::Format,
     },
 }
 
@@ -127,6 +153,22 @@ enum BenchCommand {
     Import {
         #[arg(long, default_value_t = 10_000)]
         devices: u32,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+    /// Time matching advisories (the .json files of --csaf, repeated to --advisories)
+    /// against a demo clinic.
+    Matching {
+        #[arg(long, default_value_t = 10_000)]
+        devices: u32,
+        #[arg(long, default_value_t = 150)]
+        advisories: u32,
+        #[arg(
+            long,
+            default_value = "crates/intel/tests/fixtures/csaf/icsma",
+            value_name = "FOLDER"
+        )]
+        csaf: PathBuf,
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
@@ -286,6 +328,20 @@ fn run(cli: Cli) -> CliResult {
         Command::Bench(BenchCommand::Report { devices, runs }) => {
             report::bench(&mut out, devices, runs)?;
         }
+        Command::Import(ImportCommand::Kev { file, format }) => {
+            intel::import_kev(&db_path, &mut out, &file, format)?
+        }
+        Command::Import(ImportCommand::Csaf { path, format }) => {
+            intel::import_csaf(&db_path, &mut out, &path, format)?
+        }
+        Command::Matches { format, all } => intel::matches(&db_path, &mut out, format, all)?,
+        Command::Decide(args) => intel::decide(&db_path, &mut out, args)?,
+        Command::Bench(BenchCommand::Matching {
+            devices,
+            advisories,
+            csaf,
+            runs,
+        }) => intel::bench(&mut out, &csaf, advisories, devices, runs)?,
         Command::Assessment(command) => assessment::run(&db_path, &mut out, command)?,
         Command::Report(command) => report::run(&db_path, &mut out, command)?,
         Command::Lifecycle(command) => lifecycle::run(&db_path, &mut out, command)?,

@@ -244,6 +244,27 @@ fn hillrom_welch_allyn_and_baxter_are_one_family() {
 }
 
 #[test]
+fn an_abbreviated_name_does_not_contradict_the_model_number() {
+    // The demo clinic's pump: "PC Unit" is the "Point-of-Care Unit (PCU)" of the advisory.
+    let devices = vec![facts("BD", "Alaris 8015 PC Unit", Some("12.1.2"))];
+    let matches = match_devices(&devices, &advisories("icsma"), &[]);
+    let m = matches
+        .iter()
+        .find(|m| tracking(m) == "ICSMA-23-194-01")
+        .unwrap();
+    assert_eq!(m.confidence, Confidence::High, "{:?}", m.reasons);
+    assert_eq!(m.version, VersionVerdict::Within);
+    // A different name with the same number still costs a level.
+    let devices = vec![facts("BD", "Pyxis 8015 Cabinet", None)];
+    let matches = match_devices(&devices, &advisories("icsma"), &[]);
+    let m = matches
+        .iter()
+        .find(|m| tracking(m) == "ICSMA-23-194-01")
+        .unwrap();
+    assert_eq!(m.confidence, Confidence::Medium, "{:?}", m.reasons);
+}
+
+#[test]
 fn version_outside_the_range_is_low() {
     let devices = vec![facts("BD", "Alaris 8015", Some("12.3.0"))];
     let matches = match_devices(&devices, &advisories("icsma"), &[]);

@@ -409,7 +409,17 @@ fn evaluate(device: &DeviceFacts, prepared: &Prepared, target: &Target) -> Optio
     let kinds = d.matching_kinds(t);
     let model_conflict =
         models.is_empty() && !d.models.is_empty() && !(t.models.is_empty() && t.ranges.is_empty());
-    let word_conflict = words.is_empty() && !d.words.is_empty() && !t.words.is_empty();
+    // A name conflicts only through a word of some length that no product word starts with
+    // or abbreviates: "PC Unit" does not contradict "Point-of-Care Unit (PCU)".
+    let word_conflict = words.is_empty()
+        && !t.words.is_empty()
+        && d.words.iter().any(|dw| {
+            dw.len() >= 3
+                && !t
+                    .words
+                    .iter()
+                    .any(|tw| tw.starts_with(dw.as_str()) || dw.starts_with(tw.as_str()))
+        });
     let device_words_covered = !d.words.is_empty() && words.len() == d.words.len();
     let same_name = device_words_covered && words.len() == t.words.len();
     let product = target.label;
