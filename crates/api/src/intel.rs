@@ -789,8 +789,14 @@ impl Api {
 
     /// What counts in each device's risk, for the risk register.
     pub fn open_vulnerabilities(&self) -> ApiResult<HashMap<DeviceId, OpenVulnerabilities>> {
-        let db = self.store.db();
-        let matches = self.intel_matches(&db, db.matches()?)?;
+        self.open_vulnerabilities_in(&self.store.db())
+    }
+
+    pub(crate) fn open_vulnerabilities_in(
+        &self,
+        db: &Db<'_>,
+    ) -> ApiResult<HashMap<DeviceId, OpenVulnerabilities>> {
+        let matches = self.intel_matches(db, db.matches()?)?;
         let mut by_device: HashMap<DeviceId, Vec<IntelMatch>> = HashMap::new();
         for m in matches {
             by_device.entry(m.device_id).or_default().push(m);

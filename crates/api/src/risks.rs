@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use devicerisk_core::questionnaire::{self as q, AnswerSubject};
 use devicerisk_core::risk::{
-    assess, device_findings, factor_of_key, finding_key, finding_text, what_would_lower,
-    KnownVulnerabilities, Method, RiskInput, RiskLevel, Score,
+    assess, device_findings, factor_of_key, finding_key, finding_text, what_would_lower, Method,
+    RiskInput, RiskLevel, Score,
 };
 use devicerisk_core::*;
 use devicerisk_store::{AssignedControl, Db, ManualRiskText, StoredAcceptance, StoredRisk};
@@ -45,6 +45,8 @@ pub(crate) struct DeviceRiskFacts {
     pub device: Device,
     pub input: RiskInput,
     gaps: Vec<QuestionGap>,
+    /// The names behind `input.vulnerabilities`, for the explanation.
+    pub open: crate::OpenVulnerabilities,
 }
 
 /// The latest assessment (by start date, then creation): its questionnaire gaps feed risks.
@@ -271,8 +273,8 @@ impl Api {
     ///   (device and category answers merged), except questions the device record already
     ///   answers (their facts count through the record, not twice);
     /// - assigned compensating controls;
-    /// - known vulnerabilities: none yet. The intelligence features (KEV, advisory matching)
-    ///   fill them here;
+    /// - known vulnerabilities: advisory and KEV matches decided "affected", or high
+    ///   confidence and undecided (see `intel::counts_in_risk`);
     /// - support: the worse of the record's vendor support and the lifecycle status (an
     ///   operating system or model past its end of support counts as support ended).
     pub(crate) fn build_risk_inputs(&self, db: &Db<'_>) -> ApiResult<Vec<DeviceRiskFacts>> {
@@ -283,6 +285,7 @@ impl Api {
             Some(latest) => db.answers_by_subject(latest.assessment.id)?,
             None => BTreeMap::new(),
         };
+        let mut vulnerabilities = self.open_vulnerabilities_in(db)?;
         let device_set = set_for(&AnswerSubject::Device(DeviceId::new()))?;
         let today = self.today();
         let empty = q::Answers::new();
@@ -315,11 +318,12 @@ impl Api {
                     .collect()
             };
             let zone_purpose = device.fields.zone_id.and_then(|z| zones.get(&z).copied());
+            let open = vulnerabilities.remove(&device.id).unwrap_or_default();
             let mut input = RiskInput::from_device(
                 &device.fields,
                 zone_purpose,
                 gaps.len() as i32,
-                KnownVulnerabilities::default(),
+                open.counts,
                 controls.remove(&device.id).unwrap_or_default(),
             );
             if let Some(status) = os_support.get(&device.id) {
@@ -330,6 +334,7 @@ impl Api {
                 device,
                 input,
                 gaps,
+                open,
             });
         }
         Ok(out)
@@ -634,7 +639,11 @@ impl Api {
             asset_tag: facts.device.fields.asset_tag.clone(),
             name: facts.device.fields.name.clone(),
             category: facts.device.fields.category,
-            result: assess(m, &facts.input),
+            result: {
+                let mut result = assess(m, &facts.input);
+                result.name_vulnerabilities(&facts.open.known_exploited, &facts.open.advisories);
+                result
+            },
             lower: what_would_lower(m, &facts.input),
             controls,
             risks,

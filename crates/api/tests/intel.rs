@@ -235,3 +235,51 @@ fn a_bad_kev_file_changes_nothing() {
     assert!(err.message.contains("kev.json"), "{}", err.message);
     assert!(api.intel_catalogs().unwrap().kev.is_none());
 }
+
+#[test]
+fn an_affected_device_has_its_vulnerabilities_named_in_its_risk() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path());
+    let pump = add(&api, "ER pump", "BD", "Alaris 8015", None);
+    let before = api.device_risk(pump).unwrap();
+    assert!(!before
+        .result
+        .factors
+        .iter()
+        .any(|f| f.factor.as_str() == "advised_vulnerability"));
+    api.import_csaf(&csaf_folder(dir.path())).unwrap();
+    let after = api.device_risk(pump).unwrap();
+    let advised = after
+        .result
+        .factors
+        .iter()
+        .find(|f| f.factor.as_str() == "advised_vulnerability")
+        .expect("a high-confidence undecided match counts");
+    assert!(
+        advised.explanation.contains("ICSMA-23-194-01"),
+        "{}",
+        advised.explanation
+    );
+    assert!(
+        advised.explanation.contains("ICSMA-17-017-02"),
+        "{}",
+        advised.explanation
+    );
+    assert!(after.result.points > before.result.points);
+
+    // Mitigating both takes them out of the risk.
+    for source in ["ICSMA-23-194-01", "ICSMA-17-017-02"] {
+        api.decide_match(DecideMatch {
+            device_id: pump,
+            source_kind: SourceKind::Advisory,
+            source_id: source.into(),
+            status: Some(DecisionStatus::Mitigated),
+            justification: None,
+            control: Some("Pump VLAN".into()),
+            note: None,
+        })
+        .unwrap();
+    }
+    let mitigated = api.device_risk(pump).unwrap();
+    assert_eq!(mitigated.result.points, before.result.points);
+}
