@@ -6,6 +6,7 @@
 //! freeze the window. Errors reach the UI as the api's `{code, message, field_issues}`.
 
 mod assessments;
+mod report;
 mod vocab;
 
 use std::path::Path;
@@ -279,6 +280,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         assessments::finalize_assessment,
         assessments::revise_assessment,
         assessments::assessment_history,
+        report::generate_report,
+        report::open_packet,
     ])
 }
 

@@ -30,7 +30,7 @@ pub use assessments::{check_questionnaire_files, questionnaire, scope_of, sha256
 pub use error::{field_label, ApiError, ApiResult, ErrorCode};
 pub use intel::*;
 pub use lifecycle::*;
-pub use report::{Paper, ReportFormat, ReportProgress, ReportRequest, ReportResult};
+pub use report::{packet_file, Paper, ReportFormat, ReportProgress, ReportRequest, ReportResult};
 pub use risk_types::*;
 pub use types::*;
 

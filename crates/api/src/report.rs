@@ -513,8 +513,7 @@ impl Api {
             subject: s.device.clone(),
             severity: s.severity,
             hipaa: "164.308(a)(1)(ii)(B), 164.312(e)(1)".to_string(),
-            hicp:
-                "Practice 9 (medical device security), practice 6 (network management)".to_string(),
+            hicp: "Practices 6 and 9".to_string(),
             csf: "PR.IR-01".to_string(),
         }));
 
@@ -985,4 +984,39 @@ fn nine_elements(
         row("8. Documentation", format!("This packet (PDF and workbook from the same data), {audit_entries} audit-log entries, and the sign-off."), "11 Audit trail; 14 Sign-off"),
         row("9. Periodic review and update", match change { Some(c) => format!("Dated assessments with revisions; compared with \"{}\" ({}).", c.previous_title, c.previous_started_on), None => "Dated assessments with revisions; this is the first one recorded, the next review repeats it.".into() }, "1 Executive summary; 11 Audit trail"),
     ]
+}
+
+impl Api {
+    /// [`Api::write_report`] generated now (to the second), for front ends.
+    pub fn write_report_now(
+        &self,
+        request: &ReportRequest,
+        progress: &mut dyn FnMut(ReportProgress),
+    ) -> ApiResult<ReportResult> {
+        use chrono::SubsecRound;
+        self.write_report(request, self.now().trunc_subsecs(0), progress)
+    }
+}
+
+/// The packet to hand to the desktop's default application: only an existing `.pdf` or
+/// `.xlsx` file, so the window can never ask the system to open (run) anything else.
+pub fn packet_file(path: &str) -> ApiResult<std::path::PathBuf> {
+    let path = std::path::PathBuf::from(path.trim());
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(extension.as_deref(), Some("pdf" | "xlsx")) {
+        return Err(ApiError::new(
+            ErrorCode::Validation,
+            format!("{} is not a packet (.pdf or .xlsx).", path.display()),
+        ));
+    }
+    if !path.is_file() {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("{} does not exist (was it moved?).", path.display()),
+        ));
+    }
+    Ok(path)
 }

@@ -290,6 +290,28 @@ async assessmentHistory(id: AssessmentId) : Promise<Result<AssessmentHistory, Ap
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Writes the packet; progress arrives on `on_progress` while it is generated.
+ */
+async generateReport(request: ReportRequest, onProgress: TAURI_CHANNEL<ReportProgress>) : Promise<Result<ReportResult, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("generate_report", { request, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a generated packet (only an existing .pdf or .xlsx) in the system's default app.
+ */
+async openPacket(path: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_packet", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -825,6 +847,10 @@ export type PageSection = { id: string; title: string; intro: string; counts: Pr
  */
 questions: PageQuestion[] }
 /**
+ * Paper size of the PDF.
+ */
+export type Paper = "letter" | "a4"
+/**
  * Where the device stands on security updates.
  */
 export type PatchStatus = "current" | "behind" | "patchable" | "vendor_only" | "unpatchable" | "unknown"
@@ -924,6 +950,36 @@ read_only: boolean; sections: PageSection[]; overall: ProgressCounts; findings: 
  * Whether and how the vendor reaches the device remotely.
  */
 export type RemoteAccess = "none" | "on_request" | "always_on" | "unknown"
+export type ReportFormat = "pdf" | "xlsx"
+/**
+ * One step of progress while a packet is generated.
+ */
+export type ReportProgress = { 
+/**
+ * 0 to 1.
+ */
+fraction: number; stage: string }
+/**
+ * What packet to write, and where.
+ */
+export type ReportRequest = { format: ReportFormat; 
+/**
+ * Ignored for the workbook.
+ */
+paper: Paper; 
+/**
+ * Default: the newest assessment (none yet: the packet covers the inventory and risks).
+ */
+assessment_id: AssessmentId | null; 
+/**
+ * The file to write (replaced if it exists).
+ */
+path: string }
+export type ReportResult = { path: string; format: ReportFormat; 
+/**
+ * PDF only.
+ */
+pages: number | null; size_bytes: number; devices: number; assessment_title: string | null }
 export type RowAction = "create" | "update" | "unchanged" | "error"
 export type SaveAnswerRequest = { assessment_id: AssessmentId; input: AnswerInput }
 /**
@@ -970,6 +1026,7 @@ export type StepState = "done" | "in_progress" | "todo" |
 "coming"
 export type SubjectFinding = { subject: AnswerSubject; label: string; finding: Finding }
 export type SubjectOverview = { subject: AnswerSubject; label: string; scope: Scope; counts: ProgressCounts; findings: number }
+export type TAURI_CHANNEL<TSend> = null
 export type TargetInfo = { target: ImportTarget; label: string }
 /**
  * Governance, incident response and backup/recovery questions sit outside the seven device

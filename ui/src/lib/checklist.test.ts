@@ -28,6 +28,7 @@ describe('checklist', () => {
   it('links only the steps that have a screen', () => {
     expect(screenForStep('devices')).toEqual({ name: 'devices' });
     expect(screenForStep('questionnaires')).toEqual({ name: 'assessments' });
+    expect(screenForStep('audit_packet')).toEqual({ name: 'packet' });
     expect(screenForStep('risks')).toBeNull();
   });
 });

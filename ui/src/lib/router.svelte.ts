@@ -13,9 +13,10 @@ export type Screen =
   | { name: 'import' }
   | { name: 'export' }
   | { name: 'assessments' }
-  | { name: 'assessment'; id: string };
+  | { name: 'assessment'; id: string }
+  | { name: 'packet' };
 
-export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments';
+export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments' | 'packet';
 
 export const router = $state<{ screen: Screen }>({ screen: { name: 'home' } });
 
@@ -55,6 +56,8 @@ export function screenForStep(key: string): Screen | null {
       return { name: 'devices' };
     case 'questionnaires':
       return { name: 'assessments' };
+    case 'audit_packet':
+      return { name: 'packet' };
     default:
       return null;
   }
