@@ -11,6 +11,7 @@ use devicerisk_core::questionnaire::{
 };
 use devicerisk_core::risk::{self, KnownVulnerabilities, Method, RiskInput, RiskLevel};
 use devicerisk_core::*;
+use devicerisk_core::{RiskStatus, RiskTreatment};
 use devicerisk_report::model::*;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -245,6 +246,11 @@ impl Api {
                 .unwrap_or_else(|| "No zone recorded".to_string())
         };
 
+        let mut register_inputs: HashMap<DeviceId, RiskInput> = self
+            .build_risk_inputs(&db)?
+            .into_iter()
+            .map(|facts| (facts.device.id, facts.input))
+            .collect();
         let mut rows = Vec::new();
         let mut risks = Vec::new();
         let mut unsupported = Vec::new();
@@ -326,13 +332,17 @@ impl Api {
                 )
                 .or_insert(0) += 1;
 
-            let input = RiskInput::from_device(
-                f,
-                purpose,
-                device_gaps.get(&device.id).copied().unwrap_or(0),
-                KnownVulnerabilities::default(),
-                Vec::new(),
-            );
+            // The register's facts (controls in place, open vulnerabilities, latest gaps) when
+            // the risk api has them for this device; the device record alone otherwise.
+            let input = register_inputs.remove(&device.id).unwrap_or_else(|| {
+                RiskInput::from_device(
+                    f,
+                    purpose,
+                    device_gaps.get(&device.id).copied().unwrap_or(0),
+                    KnownVulnerabilities::default(),
+                    Vec::new(),
+                )
+            });
             let explained = risk::assess(method, &input);
             inherent.add(explained.level);
             residual.add(explained.residual_level);
@@ -392,7 +402,12 @@ impl Api {
                 || matches!(f.patch_status, PatchStatus::Unpatchable)
                 || f.vendor_end_of_support.is_some_and(|d| d <= today)
             {
-                let mut measures = Vec::new();
+                let mut measures: Vec<String> = input
+                    .controls
+                    .iter()
+                    .filter_map(|id| method.controls().iter().find(|c| &c.id == id))
+                    .map(|c| c.label.clone())
+                    .collect();
                 if matches!(
                     purpose,
                     Some(ZonePurpose::MedicalDevices | ZonePurpose::Isolated)
@@ -604,6 +619,136 @@ impl Api {
             }
         }
 
+        // The register (grouped risks) and what is left to do about them.
+        let mut entries: Vec<(RegisterEntry, bool)> = self
+            .risk_register(crate::RegisterFilter::default())?
+            .into_iter()
+            .map(|r| {
+                let open = matches!(r.status, RiskStatus::Open | RiskStatus::InProgress)
+                    && matches!(
+                        r.treatment,
+                        RiskTreatment::Mitigate | RiskTreatment::Undecided
+                    );
+                let entry = RegisterEntry {
+                    title: r.title,
+                    devices: r.devices.len() as u32,
+                    inherent: r.level,
+                    residual: r.residual_level,
+                    treatment: r.treatment.label().to_string(),
+                    owner: r.owner.unwrap_or_default(),
+                    due_date: r.due_date,
+                    review_date: r.review_date,
+                    status: r.status.label().to_string(),
+                    overdue: r.overdue,
+                    controls: r
+                        .controls
+                        .iter()
+                        .map(|c| format!("{} ({})", c.label, c.devices))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                (entry, open)
+            })
+            .collect();
+        entries.sort_by(|(a, _), (b, _)| {
+            b.residual
+                .cmp(&a.residual)
+                .then_with(|| b.devices.cmp(&a.devices))
+                .then_with(|| a.title.cmp(&b.title))
+        });
+        let mut remediation: Vec<RegisterEntry> = entries
+            .iter()
+            .filter(|(_, open)| *open)
+            .map(|(e, _)| e.clone())
+            .collect();
+        // Due first (overdue at the top), undated last.
+        remediation.sort_by(|a, b| {
+            (
+                a.due_date.is_none(),
+                a.due_date,
+                std::cmp::Reverse(a.residual),
+                &a.title,
+            )
+                .cmp(&(
+                    b.due_date.is_none(),
+                    b.due_date,
+                    std::cmp::Reverse(b.residual),
+                    &b.title,
+                ))
+        });
+        let register_entries: Vec<RegisterEntry> = entries.into_iter().map(|(e, _)| e).collect();
+
+        let roadmap: Vec<RoadmapYear> = self
+            .lifecycle_roadmap()?
+            .years
+            .into_iter()
+            .map(|y| RoadmapYear {
+                label: y.fiscal_year.label.clone(),
+                start: y.fiscal_year.start,
+                end: y.fiscal_year.end,
+                total: y.total_cents / 100.0,
+                unestimated: y.unestimated,
+                actions: y
+                    .plans
+                    .into_iter()
+                    .map(|p| RoadmapAction {
+                        device: p.device_name,
+                        action: p.plan.fields.action.label().to_string(),
+                        target_date: p.plan.fields.target_date,
+                        cost: p.plan.fields.cost_cents.map(|c| c as f64 / 100.0),
+                        owner: p.plan.fields.owner.unwrap_or_default(),
+                        status: p.plan.fields.status.label().to_string(),
+                    })
+                    .collect(),
+            })
+            .collect();
+
+        let mut vulnerabilities: Vec<VulnerabilityRow> = self
+            .list_matches()?
+            .into_iter()
+            .map(|m| {
+                let decision = match &m.decision {
+                    None => "Not decided".to_string(),
+                    Some(d) => {
+                        let status = match d.status {
+                            crate::DecisionStatus::Affected => "Affected",
+                            crate::DecisionStatus::NotAffected => "Not affected",
+                            crate::DecisionStatus::Mitigated => "Mitigated",
+                        };
+                        let why = d
+                            .note
+                            .clone()
+                            .or_else(|| d.control.clone())
+                            .unwrap_or_default();
+                        let by = format!("{} on {}", d.decided_by, d.decided_at.format("%Y-%m-%d"));
+                        if why.is_empty() {
+                            format!("{status} ({by})")
+                        } else {
+                            format!("{status}: {why} ({by})")
+                        }
+                    }
+                };
+                VulnerabilityRow {
+                    device: m.device_name,
+                    source: m.source_id,
+                    title: m.title,
+                    confidence: format!("{:?}", m.confidence),
+                    cves: m.cves.join(", "),
+                    known_exploited: !m.known_exploited.is_empty(),
+                    max_cvss: m.max_cvss,
+                    decision,
+                    counted: m.counts_in_risk,
+                }
+            })
+            .collect();
+        vulnerabilities.sort_by(|a, b| {
+            b.counted
+                .cmp(&a.counted)
+                .then_with(|| b.known_exploited.cmp(&a.known_exploited))
+                .then_with(|| a.device.cmp(&b.device))
+                .then_with(|| a.source.cmp(&b.source))
+        });
+
         // Vendors.
         let device_counts = db.device_counts_by_vendor()?;
         let mut vendor_rows: Vec<VendorRow> = vendors
@@ -755,8 +900,14 @@ impl Api {
                 practices,
                 gaps,
             },
-            register: RiskRegisterSection { risks },
+            register: RiskRegisterSection {
+                entries: register_entries,
+                risks,
+            },
+            remediation,
+            roadmap,
             unsupported,
+            vulnerabilities,
             vendors: vendor_rows,
             evidence,
             audit,
@@ -975,14 +1126,14 @@ fn nine_elements(
     };
     vec![
         row("1. Scope of the analysis", format!("Every connected medical device in use ({in_use}), at every site, whatever its connectivity."), "2 Scope and method; 4 Full inventory"),
-        row("2. Data collection", format!("Device facts from the inventory (entered or imported), {answered} questionnaire answers, {evidence} evidence files with their SHA-256."), "4 Full inventory; 6 Questionnaire; 10 Evidence index"),
-        row("3. Threats and vulnerabilities", "Each device's exposure and weaknesses (network, remote access, patching, credentials, support), segmentation findings and questionnaire gaps.".into(), "5 Segmentation; 6 Questionnaire; 7 Risk register"),
-        row("4. Current security measures", "Questionnaire answers on hardening, patching, monitoring and procurement; the compensating measures recorded per device.".into(), "6 Questionnaire; 8 Unsupported devices; 12 Method appendix"),
-        row("5. Likelihood of threat occurrence", "A likelihood of 1-5 per device from the method's weighted factors, with the reasons printed.".into(), "7 Risk register; 12 Method appendix"),
-        row("6. Potential impact", "An impact of 1-5 per device from patient safety, confidentiality, integrity and availability.".into(), "7 Risk register; 12 Method appendix"),
+        row("2. Data collection", format!("Device facts from the inventory (entered or imported), {answered} questionnaire answers, {evidence} evidence files with their SHA-256."), "4 Full inventory; 6 Questionnaire; 13 Evidence index"),
+        row("3. Threats and vulnerabilities", "Each device's exposure and weaknesses (network, remote access, patching, credentials, support), segmentation findings and questionnaire gaps.".into(), "5 Segmentation; 6 Questionnaire; 7 Risk register; 11 Vulnerabilities"),
+        row("4. Current security measures", "Questionnaire answers on hardening, patching, monitoring and procurement; the compensating measures recorded per device.".into(), "6 Questionnaire; 8 Remediation plan; 10 Unsupported devices; 15 Method appendix"),
+        row("5. Likelihood of threat occurrence", "A likelihood of 1-5 per device from the method's weighted factors, with the reasons printed.".into(), "7 Risk register; 15 Method appendix"),
+        row("6. Potential impact", "An impact of 1-5 per device from patient safety, confidentiality, integrity and availability.".into(), "7 Risk register; 15 Method appendix"),
         row("7. Level of risk", format!("Likelihood × impact on the 5×5 matrix: {} critical, {} high, {} medium, {} low (residual).", residual.critical, residual.high, residual.medium, residual.low), "1 Executive summary; 7 Risk register"),
-        row("8. Documentation", format!("This packet (PDF and workbook from the same data), {audit_entries} audit-log entries, and the sign-off."), "11 Audit trail; 14 Sign-off"),
-        row("9. Periodic review and update", match change { Some(c) => format!("Dated assessments with revisions; compared with \"{}\" ({}).", c.previous_title, c.previous_started_on), None => "Dated assessments with revisions; this is the first one recorded, the next review repeats it.".into() }, "1 Executive summary; 11 Audit trail"),
+        row("8. Documentation", format!("This packet (PDF and workbook from the same data), {audit_entries} audit-log entries, and the sign-off."), "14 Audit trail; 17 Sign-off"),
+        row("9. Periodic review and update", match change { Some(c) => format!("Dated assessments with revisions; compared with \"{}\" ({}).", c.previous_title, c.previous_started_on), None => "Dated assessments with revisions; this is the first one recorded, the next review repeats it.".into() }, "1 Executive summary; 9 Lifecycle roadmap; 14 Audit trail"),
     ]
 }
 

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use calamine::{open_workbook, Reader, Xlsx};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use devicerisk_api::core::lifecycle::{PlanAction, PlanFields, PlanOrigin, PlanStatus};
 use devicerisk_api::core::questionnaire::*;
 use devicerisk_api::core::*;
 use devicerisk_api::*;
@@ -113,7 +114,19 @@ fn fixture() -> Fixture {
     vent.os_name = Some("Windows CE".into());
     vent.os_version = Some("6.0".into());
     vent.asset_tag = Some("KM-001".into());
-    api.create_device(vent).unwrap();
+    let vent = api.create_device(vent).unwrap();
+    api.create_plan(PlanFields {
+        device_id: vent.id,
+        action: PlanAction::Replace,
+        target_date: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+        cost_cents: Some(1_250_000),
+        owner: Some("Jürgen Müller".into()),
+        status: PlanStatus::Planned,
+        origin: PlanOrigin::User,
+        with_monitoring: false,
+        note: None,
+    })
+    .unwrap();
     let mut pump = device(
         DEVICE_NAMES[1],
         DeviceCategory::InfusionPump,
@@ -295,9 +308,16 @@ fn pdf_text_has_every_section_device_and_the_right_counts() {
     assert_eq!(value_after(&text, "In use (active or in storage)"), "5");
     let pages = result.pages.unwrap();
     assert!(
-        pages >= 16,
-        "cover, contents and 14 sections: {pages} pages"
+        pages >= 19,
+        "cover, contents and 17 sections: {pages} pages"
     );
+    // The lifecycle plan and its budget.
+    let roadmap = section(&text, "9. Lifecycle roadmap and budget", "10. Unsupported");
+    assert!(roadmap.contains("$12,500.00"), "{roadmap}");
+    assert!(roadmap.contains("Dräger Evita V500"));
+    // The register's grouped risks and what is left to mitigate.
+    let remediation = section(&text, "8. Remediation plan", "9. Lifecycle");
+    assert!(remediation.contains("Not assigned"), "{remediation}");
     assert!(text.contains(&format!("Page 1 of {pages}")));
     assert!(text.contains(&format!("Page {pages} of {pages}")));
     // Segmentation: the Wi-Fi pump on the office network and the wired monitor with no zone;
@@ -325,8 +345,8 @@ fn pdf_text_has_every_section_device_and_the_right_counts() {
     // The unsupported ventilator and its measure.
     let unsupported = section(
         &text,
-        "8. Unsupported and unpatchable devices",
-        "9. Vendors",
+        "10. Unsupported and unpatchable devices",
+        "11. Vulnerability",
     );
     assert!(unsupported.contains("Dräger Evita V500"));
     assert!(unsupported.contains("segmented"));
@@ -348,7 +368,10 @@ fn devicerisk_report_titles() -> Vec<&'static str> {
         "Network segmentation",
         "Clinic questionnaire results",
         "Risk register",
+        "Remediation plan",
+        "Lifecycle roadmap and budget",
         "Unsupported and unpatchable devices",
+        "Vulnerability and advisory findings",
         "Vendors and procurement",
         "Evidence index",
         "Audit trail summary",
@@ -385,7 +408,7 @@ fn pdf_reparses_with_metadata_bookmarks_and_both_paper_sizes() {
     let outlines = doc
         .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
         .unwrap();
-    assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 16);
+    assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 19);
     let media = |path: &Path| {
         let doc = lopdf::Document::load(path).unwrap();
         let (_, page) = doc.get_pages().into_iter().next().unwrap();
@@ -453,9 +476,13 @@ fn workbook_reads_back_with_sheets_headers_rows_and_safe_text() {
             "Summary",
             "Inventory",
             "Risk register",
+            "Remediation plan",
+            "Lifecycle budget",
+            "Device risks",
             "Segmentation",
             "Unsupported devices",
             "Questionnaire",
+            "Vulnerabilities",
             "Vendors",
             "Evidence",
             "Audit trail",
@@ -476,7 +503,20 @@ fn workbook_reads_back_with_sheets_headers_rows_and_safe_text() {
         names.contains(&"'=SUM(1,2) spare pump"),
         "formula-like text is neutralised: {names:?}"
     );
-    let register = book.worksheet_range("Risk register").unwrap();
+    let budget = book.worksheet_range("Lifecycle budget").unwrap();
+    let plan: Vec<String> = budget
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(plan[3], "Dräger Evita V500");
+    assert_eq!(
+        plan[6], "12500",
+        "the cost is a number (currency format), not text"
+    );
+    let register = book.worksheet_range("Device risks").unwrap();
     assert_eq!(
         register.rows().count(),
         6,

@@ -16,7 +16,13 @@ pub struct ReportModel {
     pub segmentation: SegmentationSection,
     pub questionnaire: QuestionnaireSection,
     pub register: RiskRegisterSection,
+    /// Open register risks to mitigate, with owner, due date and status.
+    pub remediation: Vec<RegisterEntry>,
+    /// Planned lifecycle actions by fiscal year, with the budget.
+    pub roadmap: Vec<RoadmapYear>,
     pub unsupported: Vec<UnsupportedDevice>,
+    /// Advisory and KEV matches with the human decision on each.
+    pub vulnerabilities: Vec<VulnerabilityRow>,
     pub vendors: Vec<VendorRow>,
     pub evidence: Vec<EvidenceRow>,
     pub audit: AuditSummary,
@@ -261,8 +267,66 @@ pub struct RiskRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskRegisterSection {
+    /// The register's risks (grouped by finding), highest residual level first.
+    pub entries: Vec<RegisterEntry>,
     /// Every device in use, highest residual level first.
     pub risks: Vec<RiskRow>,
+}
+
+/// One risk of the register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterEntry {
+    pub title: String,
+    pub devices: u32,
+    pub inherent: RiskLevel,
+    pub residual: RiskLevel,
+    pub treatment: String,
+    pub owner: String,
+    pub due_date: Option<NaiveDate>,
+    pub review_date: Option<NaiveDate>,
+    pub status: String,
+    pub overdue: bool,
+    /// Compensating controls in place, with how many devices have each.
+    pub controls: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapAction {
+    pub device: String,
+    pub action: String,
+    pub target_date: NaiveDate,
+    /// Estimated cost in dollars; `None` when not estimated.
+    pub cost: Option<f64>,
+    pub owner: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapYear {
+    /// "FY2027".
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Dollars.
+    pub total: f64,
+    pub unestimated: u32,
+    pub actions: Vec<RoadmapAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VulnerabilityRow {
+    pub device: String,
+    /// Advisory id (e.g. ICSMA-24-...) or CVE id of a KEV entry.
+    pub source: String,
+    pub title: String,
+    pub confidence: String,
+    pub cves: String,
+    pub known_exploited: bool,
+    pub max_cvss: Option<f64>,
+    /// "Affected", "Not affected: ...", "Mitigated: ...", or "Not decided".
+    pub decision: String,
+    /// Counted in the device's risk.
+    pub counted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,7 +14,10 @@ pub const SECTION_TITLES: &[&str] = &[
     "Network segmentation",
     "Clinic questionnaire results",
     "Risk register",
+    "Remediation plan",
+    "Lifecycle roadmap and budget",
     "Unsupported and unpatchable devices",
+    "Vulnerability and advisory findings",
     "Vendors and procurement",
     "Evidence index",
     "Audit trail summary",
@@ -108,6 +111,20 @@ pub(crate) enum Block {
 
 fn date(d: &Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// "$12,500.00"
+fn money(dollars: f64) -> String {
+    let cents = (dollars * 100.0).round() as i64;
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("${grouped}.{:02}", cents % 100)
 }
 
 fn counts_table(title: &str, rows: &[CountRow], total: u32) -> Block {
@@ -452,6 +469,41 @@ pub(crate) fn section_blocks(m: &ReportModel) -> Vec<(String, Vec<Block>)> {
     // 7. Risk register
     push(vec![
         Block::Note(
+            "The register groups the devices' risks by finding, highest residual level first, with \
+             the treatment decided, the owner and the status."
+                .into(),
+        ),
+        table(
+            &[
+                ("Risk", 3.4),
+                ("Devices", 0.9),
+                ("Inherent", 0.9),
+                ("Residual", 0.9),
+                ("Treatment", 1.0),
+                ("Owner", 1.2),
+                ("Status", 0.9),
+                ("Controls in place", 2.0),
+            ],
+            m.register
+                .entries
+                .iter()
+                .map(|r| {
+                    vec![
+                        bold(r.title.clone()),
+                        r.devices.to_string().into(),
+                        level_cell(r.inherent),
+                        level_cell(r.residual),
+                        r.treatment.clone().into(),
+                        r.owner.clone().into(),
+                        r.status.clone().into(),
+                        r.controls.clone().into(),
+                    ]
+                })
+                .collect(),
+            "The register is empty.",
+        ),
+        Block::Heading("Levels per device".into()),
+        Block::Note(
             "One row per device in use, highest residual level first. L×I is likelihood × \
              impact on the method's 1-5 scales; residual is after compensating controls."
                 .into(),
@@ -474,7 +526,123 @@ pub(crate) fn section_blocks(m: &ReportModel) -> Vec<(String, Vec<Block>)> {
         ),
     ]);
 
-    // 8. Unsupported and unpatchable
+    // 8. Remediation plan
+    let total_open = m.remediation.len();
+    let overdue = m.remediation.iter().filter(|r| r.overdue).count();
+    push(vec![
+        Block::Paragraph(format!(
+            "{total_open} open risks are to be mitigated; {overdue} of them are past their due or \
+             review date. Each needs an owner and a due date."
+        )),
+        table(
+            &[
+                ("Risk", 3.6),
+                ("Devices", 0.9),
+                ("Residual", 0.9),
+                ("Owner", 1.4),
+                ("Due", 1.0),
+                ("Status", 1.0),
+                ("Overdue", 0.8),
+            ],
+            m.remediation
+                .iter()
+                .map(|r| {
+                    vec![
+                        bold(r.title.clone()),
+                        r.devices.to_string().into(),
+                        level_cell(r.residual),
+                        if r.owner.is_empty() {
+                            "Not assigned".to_string()
+                        } else {
+                            r.owner.clone()
+                        }
+                        .into(),
+                        date(&r.due_date).into(),
+                        r.status.clone().into(),
+                        if r.overdue { "Overdue" } else { "" }.into(),
+                    ]
+                })
+                .collect(),
+            "Nothing left to mitigate: every risk is closed, accepted, transferred or avoided.",
+        ),
+    ]);
+
+    // 9. Lifecycle roadmap
+    let mut blocks = vec![Block::Bars(
+        m.roadmap
+            .iter()
+            .map(|y| {
+                (
+                    format!("{} (${:.0})", y.label, y.total),
+                    y.total.round() as u32,
+                    None,
+                )
+            })
+            .collect(),
+    )];
+    blocks.push(table(
+        &[
+            ("Fiscal year", 1.2),
+            ("From", 1.0),
+            ("To", 1.0),
+            ("Actions", 0.8),
+            ("Budget", 1.2),
+            ("Not estimated", 1.0),
+        ],
+        m.roadmap
+            .iter()
+            .map(|y| {
+                vec![
+                    bold(y.label.clone()),
+                    y.start.to_string().into(),
+                    y.end.to_string().into(),
+                    y.actions.len().to_string().into(),
+                    money(y.total).into(),
+                    y.unestimated.to_string().into(),
+                ]
+            })
+            .collect(),
+        "No replacement, isolation, patch or retirement is planned yet.",
+    ));
+    for y in &m.roadmap {
+        blocks.push(Block::Heading(format!(
+            "{} ({} to {}): {}",
+            y.label,
+            y.start,
+            y.end,
+            money(y.total)
+        )));
+        blocks.push(table(
+            &[
+                ("Device", 2.4),
+                ("Action", 1.0),
+                ("Target date", 1.0),
+                ("Cost", 1.0),
+                ("Owner", 1.4),
+                ("Status", 1.0),
+            ],
+            y.actions
+                .iter()
+                .map(|a| {
+                    vec![
+                        bold(a.device.clone()),
+                        a.action.clone().into(),
+                        a.target_date.to_string().into(),
+                        a.cost
+                            .map(money)
+                            .unwrap_or_else(|| "Not estimated".into())
+                            .into(),
+                        a.owner.clone().into(),
+                        a.status.clone().into(),
+                    ]
+                })
+                .collect(),
+            "No open action in this year.",
+        ));
+    }
+    push(blocks);
+
+    // 10. Unsupported and unpatchable
     push(vec![
         Block::Paragraph(
             "Devices whose vendor no longer supports them, or that cannot be patched, stay in \
@@ -512,7 +680,47 @@ pub(crate) fn section_blocks(m: &ReportModel) -> Vec<(String, Vec<Block>)> {
         ),
     ]);
 
-    // 9. Vendors
+    // 11. Vulnerabilities
+    let counted = m.vulnerabilities.iter().filter(|v| v.counted).count();
+    push(vec![
+        Block::Paragraph(format!(
+            "{} matches of imported advisories (CISA ICSMA, CSAF) and known exploited \
+             vulnerabilities (CISA KEV) to the clinic's devices; {counted} count in the devices' \
+             risk (decided affected, or a high-confidence match not yet decided).",
+            m.vulnerabilities.len()
+        )),
+        table(
+            &[
+                ("Device", 1.6),
+                ("Advisory / CVE", 1.4),
+                ("Title", 2.4),
+                ("Confidence", 0.9),
+                ("Exploited", 0.8),
+                ("CVSS", 0.6),
+                ("Decision", 2.2),
+            ],
+            m.vulnerabilities
+                .iter()
+                .map(|v| {
+                    vec![
+                        bold(v.device.clone()),
+                        v.source.clone().into(),
+                        v.title.clone().into(),
+                        v.confidence.clone().into(),
+                        if v.known_exploited { "Yes (KEV)" } else { "" }.into(),
+                        v.max_cvss
+                            .map(|c| format!("{c:.1}"))
+                            .unwrap_or_default()
+                            .into(),
+                        v.decision.clone().into(),
+                    ]
+                })
+                .collect(),
+            "No advisory or KEV entry matches a device (or none has been imported yet).",
+        ),
+    ]);
+
+    // 12. Vendors
     push(vec![table(
         &[
             ("Vendor", 1.6),

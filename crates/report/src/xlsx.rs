@@ -23,9 +23,13 @@ pub const SHEET_NAMES: &[&str] = &[
     "Summary",
     "Inventory",
     "Risk register",
+    "Remediation plan",
+    "Lifecycle budget",
+    "Device risks",
     "Segmentation",
     "Unsupported devices",
     "Questionnaire",
+    "Vulnerabilities",
     "Vendors",
     "Evidence",
     "Audit trail",
@@ -37,6 +41,8 @@ enum V {
     S(String),
     N(f64),
     D(Option<NaiveDate>),
+    /// Dollars, in the currency format; empty when not estimated.
+    Money(Option<f64>),
     Level(RiskLevel),
 }
 
@@ -56,6 +62,7 @@ struct Sheet<'a> {
 
 struct Formats {
     date: Format,
+    money: Format,
     bold: Format,
     title: Format,
     levels: Vec<(RiskLevel, Format)>,
@@ -109,7 +116,11 @@ fn write_table_sheet(
                     ws.write_date_with_format(row_num, col, excel_date(*d)?, &formats.date)?;
                     widths[c] = widths[c].max(11);
                 }
-                V::D(None) => {}
+                V::D(None) | V::Money(None) => {}
+                V::Money(Some(amount)) => {
+                    ws.write_number_with_format(row_num, col, *amount, &formats.money)?;
+                    widths[c] = widths[c].max(12);
+                }
             }
         }
     }
@@ -188,6 +199,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
 
     let formats = Formats {
         date: Format::new().set_num_format("yyyy-mm-dd"),
+        money: Format::new().set_num_format("$#,##0.00"),
         bold: Format::new().set_bold(),
         title: Format::new().set_bold().set_font_size(16),
         levels: RiskLevel::ALL
@@ -277,11 +289,113 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
         },
     )?;
 
+    let risk_statuses = labels(
+        devicerisk_core::RiskStatus::ALL,
+        devicerisk_core::RiskStatus::label,
+    );
+    let register_rows = |entries: &[RegisterEntry]| -> Vec<Vec<V>> {
+        entries
+            .iter()
+            .map(|r| {
+                vec![
+                    s(&r.title),
+                    V::N(r.devices as f64),
+                    V::Level(r.inherent),
+                    V::Level(r.residual),
+                    s(&r.treatment),
+                    s(&r.owner),
+                    V::D(r.due_date),
+                    V::D(r.review_date),
+                    s(&r.status),
+                    s(if r.overdue { "Overdue" } else { "" }),
+                    s(&r.controls),
+                ]
+            })
+            .collect()
+    };
+    let register_headers: &[&str] = &[
+        "Risk",
+        "Devices",
+        "Inherent level",
+        "Residual level",
+        "Treatment",
+        "Owner",
+        "Due",
+        "Review",
+        "Status",
+        "Overdue",
+        "Controls in place",
+    ];
     write_table_sheet(
         &mut workbook,
         &formats,
         Sheet {
             name: "Risk register",
+            headers: register_headers,
+            rows: register_rows(&model.register.entries),
+            level_columns: &[2, 3],
+            validations: vec![(8, risk_statuses.clone())],
+        },
+    )?;
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Remediation plan",
+            headers: register_headers,
+            rows: register_rows(&model.remediation),
+            level_columns: &[2, 3],
+            validations: vec![(8, risk_statuses)],
+        },
+    )?;
+    let plan_statuses = labels(
+        &devicerisk_core::lifecycle::PlanStatus::ALL,
+        devicerisk_core::lifecycle::PlanStatus::label,
+    );
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Lifecycle budget",
+            headers: &[
+                "Fiscal year",
+                "Year starts",
+                "Year ends",
+                "Device",
+                "Action",
+                "Target date",
+                "Cost",
+                "Owner",
+                "Status",
+            ],
+            rows: model
+                .roadmap
+                .iter()
+                .flat_map(|y| {
+                    y.actions.iter().map(move |a| {
+                        vec![
+                            s(&y.label),
+                            V::D(Some(y.start)),
+                            V::D(Some(y.end)),
+                            s(&a.device),
+                            s(&a.action),
+                            V::D(Some(a.target_date)),
+                            V::Money(a.cost),
+                            s(&a.owner),
+                            s(&a.status),
+                        ]
+                    })
+                })
+                .collect(),
+            level_columns: &[],
+            validations: vec![(8, plan_statuses)],
+        },
+    )?;
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Device risks",
             headers: &[
                 "Asset tag",
                 "Device",
@@ -425,6 +539,44 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 })
                 .collect(),
             level_columns: &[0],
+            validations: vec![],
+        },
+    )?;
+
+    write_table_sheet(
+        &mut workbook,
+        &formats,
+        Sheet {
+            name: "Vulnerabilities",
+            headers: &[
+                "Device",
+                "Advisory / CVE",
+                "Title",
+                "Confidence",
+                "CVEs",
+                "Known exploited",
+                "Max CVSS",
+                "Decision",
+                "Counts in risk",
+            ],
+            rows: model
+                .vulnerabilities
+                .iter()
+                .map(|v| {
+                    vec![
+                        s(&v.device),
+                        s(&v.source),
+                        s(&v.title),
+                        s(&v.confidence),
+                        s(&v.cves),
+                        s(if v.known_exploited { "Yes" } else { "No" }),
+                        v.max_cvss.map_or(V::D(None), V::N),
+                        s(&v.decision),
+                        s(if v.counted { "Yes" } else { "No" }),
+                    ]
+                })
+                .collect(),
+            level_columns: &[],
             validations: vec![],
         },
     )?;
