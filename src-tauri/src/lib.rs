@@ -6,6 +6,7 @@
 //! freeze the window. Errors reach the UI as the api's `{code, message, field_issues}`.
 
 mod assessments;
+mod intel;
 mod report;
 mod vocab;
 
@@ -270,6 +271,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         apply_import,
         export_inventory,
         vocab::vocabularies,
+        intel::import_kev,
+        intel::import_csaf,
+        intel::run_matching,
+        intel::list_matches,
+        intel::decide_match,
+        intel::device_intel,
+        intel::intel_catalogs,
         assessments::list_assessments,
         assessments::create_assessment,
         assessments::questionnaire_page,

@@ -14,9 +14,10 @@ export type Screen =
   | { name: 'export' }
   | { name: 'assessments' }
   | { name: 'assessment'; id: string }
+  | { name: 'intelligence' }
   | { name: 'packet' };
 
-export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments' | 'packet';
+export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments' | 'intelligence' | 'packet';
 
 export const router = $state<{ screen: Screen }>({ screen: { name: 'home' } });
 
