@@ -340,6 +340,16 @@ impl Api {
         Ok(out)
     }
 
+    /// Every device in use with the method's input for it, from [`Api::build_risk_inputs`]:
+    /// for other parts that run the method themselves (audit packet, benchmarks).
+    pub fn risk_inputs(&self) -> ApiResult<Vec<(DeviceId, RiskInput)>> {
+        Ok(self
+            .build_risk_inputs(&self.store.db())?
+            .into_iter()
+            .map(|f| (f.device.id, f.input))
+            .collect())
+    }
+
     /// The register, computed: finding risks grouped by key, plus manual risks, with the
     /// stored decisions applied.
     fn compute_register(&self, db: &Db<'_>) -> ApiResult<Computed> {

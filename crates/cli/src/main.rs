@@ -13,6 +13,7 @@ mod intel;
 mod lifecycle;
 mod output;
 mod report;
+mod risks;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -90,6 +91,11 @@ enum Command {
     /// The audit packet: a PDF or an Excel workbook for an assessment.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// The risk register: grouped risks with levels, treatment, owner, dates and status.
+    Risks(risks::RisksArgs),
+    /// One device's risk: `device explain ID`.
+    #[command(subcommand)]
+    Device(risks::DeviceCommand),
 }
 
 #[derive(Subcommand)]
@@ -169,6 +175,13 @@ enum BenchCommand {
             value_name = "FOLDER"
         )]
         csaf: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+    /// Time recomputing the risk of every device of a demo clinic.
+    Risk {
+        #[arg(long, default_value_t = 10_000)]
+        devices: u32,
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
@@ -325,6 +338,9 @@ fn run(cli: Cli) -> CliResult {
         Command::Bench(BenchCommand::Import { devices, runs }) => {
             bench::import(&mut out, devices, runs)?;
         }
+        Command::Bench(BenchCommand::Risk { devices, runs }) => {
+            risks::bench(&mut out, devices, runs)?;
+        }
         Command::Bench(BenchCommand::Report { devices, runs }) => {
             report::bench(&mut out, devices, runs)?;
         }
@@ -345,6 +361,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Assessment(command) => assessment::run(&db_path, &mut out, command)?,
         Command::Report(command) => report::run(&db_path, &mut out, command)?,
         Command::Lifecycle(command) => lifecycle::run(&db_path, &mut out, command)?,
+        Command::Risks(args) => risks::register(&db_path, &mut out, args)?,
+        Command::Device(command) => risks::device(&db_path, &mut out, command)?,
         Command::Questionnaire(command) => assessment::questionnaire(&mut out, command)?,
     }
     out.flush()?;
