@@ -8,6 +8,7 @@
 mod assessments;
 mod intel;
 mod report;
+mod risks;
 mod vocab;
 
 use std::path::Path;
@@ -290,6 +291,17 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         assessments::assessment_history,
         report::generate_report,
         report::open_packet,
+        risks::risk_overview,
+        risks::risk_register,
+        risks::get_risk,
+        risks::save_risk,
+        risks::accept_risk,
+        risks::add_manual_risk,
+        risks::delete_manual_risk,
+        risks::device_risk,
+        risks::risk_controls,
+        risks::assign_control,
+        risks::remove_control,
     ])
 }
 

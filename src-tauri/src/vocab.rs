@@ -4,7 +4,7 @@
 
 use devicerisk_api::core::{
     Authentication, ClinicalFunction, Connectivity, DeviceCategory, DeviceStatus, FdaClass,
-    PatchStatus, RemoteAccess, TriState, VendorSupport, ZonePurpose,
+    PatchStatus, RemoteAccess, RiskStatus, RiskTreatment, TriState, VendorSupport, ZonePurpose,
 };
 use serde::Serialize;
 use specta::Type;
@@ -29,6 +29,8 @@ pub struct Vocabularies {
     pub fda_class: Vec<Choice<FdaClass>>,
     pub device_status: Vec<Choice<DeviceStatus>>,
     pub zone_purpose: Vec<Choice<ZonePurpose>>,
+    pub risk_treatment: Vec<Choice<RiskTreatment>>,
+    pub risk_status: Vec<Choice<RiskStatus>>,
 }
 
 fn choices<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<Choice<T>> {
@@ -56,6 +58,8 @@ pub fn vocabularies() -> Vocabularies {
         fda_class: choices(FdaClass::ALL, FdaClass::label),
         device_status: choices(DeviceStatus::ALL, DeviceStatus::label),
         zone_purpose: choices(ZonePurpose::ALL, ZonePurpose::label),
+        risk_treatment: choices(RiskTreatment::ALL, RiskTreatment::label),
+        risk_status: choices(RiskStatus::ALL, RiskStatus::label),
     }
 }
 

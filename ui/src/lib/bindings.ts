@@ -211,62 +211,6 @@ async exportInventory(path: string, format: ExportFormat) : Promise<Result<Expor
 async vocabularies() : Promise<Vocabularies> {
     return await TAURI_INVOKE("vocabularies");
 },
-async importKev(path: string) : Promise<Result<KevImportReport, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("import_kev", { path }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async importCsaf(path: string) : Promise<Result<CsafImportReport, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("import_csaf", { path }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async runMatching() : Promise<Result<MatchSummary, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("run_matching") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async listMatches() : Promise<Result<IntelMatch[], ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("list_matches") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async decideMatch(decision: DecideMatch) : Promise<Result<IntelDecision | null, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("decide_match", { decision }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async deviceIntel(id: DeviceId) : Promise<Result<DeviceIntel, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("device_intel", { id }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async intelCatalogs() : Promise<Result<IntelCatalogs, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("intel_catalogs") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
 async listAssessments() : Promise<Result<AssessmentSummary[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("list_assessments") };
@@ -347,23 +291,89 @@ async assessmentHistory(id: AssessmentId) : Promise<Result<AssessmentHistory, Ap
     else return { status: "error", error: e  as any };
 }
 },
-/**
- * Writes the packet; progress arrives on `on_progress` while it is generated.
- */
-async generateReport(request: ReportRequest, onProgress: TAURI_CHANNEL<ReportProgress>) : Promise<Result<ReportResult, ApiError>> {
+async riskOverview() : Promise<Result<RiskOverview, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("generate_report", { request, onProgress }) };
+    return { status: "ok", data: await TAURI_INVOKE("risk_overview") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
-/**
- * Opens a generated packet (only an existing .pdf or .xlsx) in the system's default app.
- */
-async openPacket(path: string) : Promise<Result<null, ApiError>> {
+async riskRegister(filter: RegisterFilter) : Promise<Result<RegisterRisk[], ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("open_packet", { path }) };
+    return { status: "ok", data: await TAURI_INVOKE("risk_register", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async getRisk(key: string) : Promise<Result<RegisterRisk, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("get_risk", { key }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async saveRisk(update: RiskUpdate) : Promise<Result<RegisterRisk, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_risk", { update }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async acceptRisk(request: AcceptRisk) : Promise<Result<RegisterRisk, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("accept_risk", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async addManualRisk(request: NewManualRisk) : Promise<Result<RegisterRisk, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_manual_risk", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteManualRisk(key: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_manual_risk", { key }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deviceRisk(id: DeviceId) : Promise<Result<DeviceRisk, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("device_risk", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async riskControls() : Promise<Result<ControlInfo[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("risk_controls") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async assignControl(request: ControlAssignment) : Promise<Result<ControlChange, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("assign_control", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async removeControl(request: ControlAssignment) : Promise<Result<ControlChange, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_control", { request }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -381,11 +391,48 @@ async openPacket(path: string) : Promise<Result<null, ApiError>> {
 
 /** user-defined types **/
 
-export type AdvisorySummary = { tracking_id: string; revision: string | null; title: string; publisher: string | null; current_release_date: string | null; file_name: string; cves: string[]; max_cvss: number | null; 
 /**
- * "Vendor Product: version" of each affected product.
+ * Accepting a risk: all three are required; accepted on "today".
  */
-products: string[]; matched_devices: number }
+export type AcceptRisk = { key: string; approver: string; reason: string; expires: string | null }
+export type Acceptance = { approver: string; reason: string; accepted_on: string; expires: string; 
+/**
+ * The expiry is before today: the risk is open again.
+ */
+expired: boolean }
+/**
+ * One way to lower a device's residual risk, with its computed effect.
+ */
+export type Action = { 
+/**
+ * The action's id in the method (`add_control` for controls).
+ */
+id: string; 
+/**
+ * For `add_control`: the library control to add.
+ */
+control: string | null; label: string; explanation: string; 
+/**
+ * Residual level now, and after the action.
+ */
+from_level: RiskLevel; to_level: RiskLevel; from_likelihood: number; to_likelihood: number; from_impact: number; to_impact: number; 
+/**
+ * Change in residual likelihood (negative lowers).
+ */
+likelihood_delta: number; 
+/**
+ * Change in residual impact (negative lowers).
+ */
+impact_delta: number; 
+/**
+ * Change in residual likelihood points (negative lowers): separates actions whose effect
+ * does not yet cross a likelihood band.
+ */
+points_delta: number }
+/**
+ * A device a risk concerns, with that device's own levels.
+ */
+export type AffectedDevice = { id: DeviceId; asset_tag: string | null; name: string; level: RiskLevel; residual_level: RiskLevel }
 /**
  * One answer to one question, with what the assessor added to it.
  */
@@ -693,47 +740,57 @@ category_in?: DeviceCategory[];
  */
 connectivity_any?: Connectivity[] }
 /**
- * How sure a match is. Ordered: `Low < Medium < High`.
- */
-export type Confidence = "low" | "medium" | "high"
-/**
  * How a device talks to the world. A device may have several.
  */
 export type Connectivity = "wired" | "wifi" | "bluetooth" | "cellular" | "serial" | "none"
-export type CsafImportReport = { imported: ImportedAdvisory[]; 
+export type ControlAssignment = { control_id: string; device_ids: DeviceId[]; note: string | null }
+export type ControlChange = { control_id: string; 
 /**
- * Files that could not be read, each with the place and reason.
+ * Devices whose assignment was added (or removed).
  */
-failed: FileFailure[]; 
+changed: number }
 /**
- * Files skipped because another file holds a newer revision of the same advisory.
+ * An assigned control and what it did.
  */
-superseded: SupersededFile[]; 
+export type ControlContribution = { control: Text; label: Text; status: ControlStatus; 
 /**
- * Stored revisions newer than the imported file (the stored one was kept).
+ * The documented effect, in plain words.
  */
-older_than_stored: SupersededFile[]; 
+effect: Text }
 /**
- * Non-JSON files in the folder that were not read.
+ * A control of the method's library and where it is in place.
  */
-ignored: number; matching: MatchSummary }
+export type ControlInfo = { id: string; label: string; applies_to: ControlScope; effect: string; rationale: string; devices: number }
+/**
+ * Which devices a control can help.
+ */
+export type ControlScope = "any" | 
+/**
+ * Devices with a network link (or unknown connectivity).
+ */
+"networked" | 
+/**
+ * Devices that are not connected or serial/USB only.
+ */
+"not_networked"
+export type ControlStatus = 
+/**
+ * Counted in the residual risk.
+ */
+"applied" | 
+/**
+ * In the library, but not for this kind of device (e.g. physical security on a networked one).
+ */
+"not_applicable" | 
+/**
+ * Not in this version of the method: it has no effect until it is added back.
+ */
+"not_in_method"
 /**
  * A date answer earlier than today plus `days_from_today` is a gap: -365 means "more than a
  * year ago", +730 means "less than two years from now" (a support end date coming soon).
  */
 export type DateGap = { days_from_today: number; severity: Severity }
-/**
- * What a person decides on one match.
- */
-export type DecideMatch = { device_id: DeviceId; source_kind: SourceKind; source_id: string; 
-/**
- * `None` withdraws an earlier decision.
- */
-status: DecisionStatus | null; justification: VexJustification | null; control: string | null; note: string | null }
-/**
- * The user's word on a match.
- */
-export type DecisionStatus = "affected" | "not_affected" | "mitigated"
 export type DemoOptions = { devices: number; 
 /**
  * Same seed, same clinic.
@@ -752,6 +809,10 @@ decommissioned_at: string | null }
  * What kind of device this is.
  */
 export type DeviceCategory = "infusion_pump" | "patient_monitor" | "ventilator" | "imaging" | "ultrasound" | "ecg" | "lab_analyzer" | "nurse_call" | "pacs_workstation" | "telemetry_wearable" | "smart_bed" | "medication_dispensing" | "surgical_system" | "defibrillator" | "dialysis" | "clinical_workstation" | "building_system" | "other" | "unknown"
+/**
+ * A control assigned to one device, with what it does for it.
+ */
+export type DeviceControl = { id: string; label: string; effect: string; note: string | null; assigned_by: string; assigned_at: string }
 /**
  * Counts over the whole inventory (not the filtered rows), for filter chips and totals.
  */
@@ -790,10 +851,6 @@ vendor_id: VendorId | null; clinical_function: ClinicalFunction; fda_class: FdaC
  * Stable id of a device.
  */
 export type DeviceId = string
-/**
- * A device's intelligence: its matches (advisories and KEV entries) and their decisions.
- */
-export type DeviceIntel = { advisories: IntelMatch[]; kev_entries: IntelMatch[]; open: OpenVulnerabilities }
 export type DeviceList = { rows: DeviceRow[]; 
 /**
  * Devices in scope before search and filters (decommissioned only when asked for).
@@ -816,6 +873,34 @@ search: string | null; category: DeviceCategory | null; site_id: SiteId | null; 
  * Decommissioned devices are hidden unless this is set or `status` asks for them.
  */
 include_decommissioned: boolean; sort: DeviceSort; descending: boolean }
+/**
+ * The device risk page.
+ */
+export type DeviceRisk = { device_id: DeviceId; asset_tag: string | null; name: string; category: DeviceCategory; 
+/**
+ * Levels with every factor's contribution in plain words; carries the method version.
+ */
+result: DeviceRiskResult; 
+/**
+ * Actions ranked by how far each lowers the residual level (re-running the method).
+ */
+lower: Action[]; controls: DeviceControl[]; risks: RiskRef[]; 
+/**
+ * Open gaps in the device questionnaire of the latest assessment, if any.
+ */
+questionnaire_gaps: number; assessment_title: string | null }
+/**
+ * A full, explained assessment of one device.
+ */
+export type DeviceRiskResult = { 
+/**
+ * The version of the method that produced this result.
+ */
+method_version: Text; points: number; likelihood: number; impact: number; level: RiskLevel; residual_points: number; residual_likelihood: number; residual_impact: number; residual_level: RiskLevel; 
+/**
+ * Likelihood reasons, biggest first, then one impact reason per dimension.
+ */
+factors: FactorContribution[]; controls: ControlContribution[] }
 export type DeviceRow = { device: Device; site_name: string | null; zone_name: string | null; 
 /**
  * Keys of the facts that are not known (see `DeviceFields::gaps`).
@@ -845,17 +930,37 @@ stored_path: string; sha256: string; size_bytes: number; added_at: string }
 export type ExportFormat = "csv" | "xlsx"
 export type ExportReport = { path: string; rows: number }
 /**
+ * One reason behind a result.
+ */
+export type FactorContribution = { 
+/**
+ * The factor's or impact rule's id in the method.
+ */
+factor: Text; kind: FactorKind; 
+/**
+ * For impact reasons: the dimension this rule decided.
+ */
+dimension: ImpactDimension | null; label: Text; 
+/**
+ * Likelihood reasons: the signed points added. Impact reasons: the dimension's level (1-5).
+ */
+contribution: number; 
+/**
+ * The assigned control that cancels this factor in the residual risk, if any.
+ */
+offset_by: Text | null; 
+/**
+ * Plain words, e.g. "Sits on a flat network shared with office PCs, ...: +2 likelihood points".
+ */
+explanation: Text }
+/**
+ * What kind of reason a factor is.
+ */
+export type FactorKind = "exposure" | "weakness" | "detection" | "impact"
+/**
  * US FDA device class, when the device is regulated.
  */
 export type FdaClass = "class_i" | "class_ii" | "class_iii" | "not_regulated" | "unknown"
-/**
- * One field that differs between two versions of an entry.
- */
-export type FieldChange = { 
-/**
- * The catalog's key: "product", "dueDate", "knownRansomwareCampaignUse"…
- */
-field: string; old: string; new: string }
 /**
  * One problem with one field, in words a clinic administrator understands.
  */
@@ -864,18 +969,6 @@ export type FieldIssue = {
  * The field's key, as in `DeviceFields` (e.g. "mac_address").
  */
 field: string; message: string }
-/**
- * A failed file of a folder import.
- */
-export type FileFailure = { 
-/**
- * The path below the imported folder ("2021/icsma-21-047-01.json").
- */
-file: string; 
-/**
- * The full message, naming the file and the place in it.
- */
-message: string }
 export type FinalizeRequest = { assessment_id: AssessmentId; name: string; role: string; 
 /**
  * Default: today.
@@ -909,6 +1002,14 @@ export type FindingReason =
  * The date is before `limit` (too long ago, or too soon to come).
  */
 { kind: "date_before"; limit: string }
+/**
+ * One cell of the 5×5 heat map; `residual` says which of the two maps.
+ */
+export type HeatCell = { likelihood: number; impact: number; residual: boolean }
+/**
+ * The impact dimensions, after MITRE's rubric for medical devices.
+ */
+export type ImpactDimension = "patient_safety" | "confidentiality" | "integrity" | "availability"
 export type ImportPreview = { file_name: string; 
 /**
  * "CSV" or "XLSX".
@@ -937,75 +1038,15 @@ export type ImportSummary = { rows: number; valid: number; with_errors: number; 
  * A destination for one imported column.
  */
 export type ImportTarget = "Ignore" | "AssetTag" | "Name" | "Category" | "Manufacturer" | "Model" | "ManufacturerAndModel" | "Serial" | "SoftwareVersion" | "OsName" | "OsVersion" | "OsAndVersion" | "Connectivity" | "IpAddress" | "MacAddress" | "Hostname" | "Site" | "Zone" | "Department" | "ClinicalFunction" | "FdaClass" | "HandlesPhi" | "PatchStatus" | "LastPatchDate" | "DefaultCredentialsChanged" | "Authentication" | "Encryption" | "EncryptionInTransit" | "EncryptionAtRest" | "RemoteVendorAccess" | "MonitoringCoverage" | "LastVulnerabilityScan" | "PurchaseDate" | "VendorSupport" | "VendorEndOfSupport" | "Owner" | "Status" | "Notes"
-export type ImportedAdvisory = { tracking_id: string; revision: string | null; title: string; file_name: string; 
+export type LevelCount = { level: RiskLevel; label: string; 
 /**
- * The revision it replaced, when the advisory was already stored.
+ * Risks at this level, inherent and residual.
  */
-replaced_revision: string | null }
+risks: number; residual_risks: number; 
 /**
- * The catalogs in the database and what each matched.
+ * Devices at this level, inherent and residual.
  */
-export type IntelCatalogs = { kev: KevSummary | null; advisories: AdvisorySummary[] }
-export type IntelDecision = { status: DecisionStatus; justification: VexJustification | null; 
-/**
- * The compensating control, for `Mitigated`.
- */
-control: string | null; note: string | null; decided_at: string; decided_by: string }
-/**
- * One device possibly concerned by one advisory or KEV entry, with the user's decision.
- */
-export type IntelMatch = { device_id: DeviceId; device_name: string; source_kind: SourceKind; 
-/**
- * Advisory tracking id or CVE id.
- */
-source_id: string; 
-/**
- * The advisory's title, or the KEV entry's vulnerability name.
- */
-title: string; confidence: Confidence; 
-/**
- * Full sentences: manufacturer, product, version, exploitation.
- */
-reasons: string[]; products: string[]; cves: string[]; known_exploited: string[]; max_cvss: number | null; decision: IntelDecision | null; 
-/**
- * Counted in the device's risk: decided affected, or high confidence and undecided.
- */
-counts_in_risk: boolean }
-/**
- * An entry present in both catalogs whose fields differ.
- */
-export type KevChange = { cve_id: string; changes: FieldChange[] }
-export type KevImportReport = { file_name: string; catalog_version: string | null; entries: number; 
-/**
- * False for the first catalog: then everything is new and `added` is empty.
- */
-compared: boolean; previous_version: string | null; 
-/**
- * CVE ids new in this catalog.
- */
-added: string[]; changed: KevChange[]; removed: string[]; matching: MatchSummary }
-export type KevSummary = { file_name: string; catalog_version: string | null; date_released: string | null; entries: number; imported_at: string; 
-/**
- * KEV entries that matched at least one device.
- */
-matched_entries: number; matched_devices: number }
-/**
- * Vulnerabilities matched to the device by the intelligence features (KEV, advisories).
- * Counts only those still open: not mitigated, not ruled out by a human decision.
- */
-export type KnownVulnerabilities = { 
-/**
- * Matches in CISA's Known Exploited Vulnerabilities catalog.
- */
-known_exploited: number; 
-/**
- * Published advisories (e.g. CISA ICSMA) affecting the device, not yet mitigated.
- */
-advisories: number }
-/**
- * How many matches a run of the engine found.
- */
-export type MatchSummary = { devices_checked: number; advisories: number; kev_entries: number; high: number; medium: number; low: number }
+devices: number; residual_devices: number }
 export type NewAssessment = { 
 /**
  * "2026 annual".
@@ -1015,22 +1056,15 @@ title: string;
  * An earlier assessment whose answers start this one, each marked "to confirm".
  */
 carry_forward_from: AssessmentId | null }
+export type NewManualRisk = { title: string; threat: string | null; vulnerability: string | null; 
+/**
+ * 1-5, as on the method's scales.
+ */
+likelihood: number; impact: number; device_ids: DeviceId[]; owner: string | null; due_date: string | null; notes: string | null }
 /**
  * A number answer beyond `value` is a gap of `severity`.
  */
 export type NumberGap = { value: number; severity: Severity }
-/**
- * What counts in a device's risk, with the names for its explanation.
- */
-export type OpenVulnerabilities = { counts: KnownVulnerabilities; 
-/**
- * "CVE-2023-30563 (ICSMA-23-194-01)", KEV entries by CVE.
- */
-known_exploited: string[]; 
-/**
- * "ICSMA-23-194-01 BD Alaris … (CVSS 8.2)".
- */
-advisories: string[] }
 export type PageQuestion = { question: Question; 
 /**
  * The answer that counts (the inventory's value for a linked question).
@@ -1045,10 +1079,6 @@ export type PageSection = { id: string; title: string; intro: string; counts: Pr
  * Only the questions shown for the current answers and device.
  */
 questions: PageQuestion[] }
-/**
- * Paper size of the PDF.
- */
-export type Paper = "letter" | "a4"
 /**
  * Where the device stands on security updates.
  */
@@ -1146,39 +1176,127 @@ export type QuestionnairePage = { assessment: AssessmentSummary; subject: Answer
  */
 read_only: boolean; sections: PageSection[]; overall: ProgressCounts; findings: Finding[] }
 /**
+ * Filters of the register; every field narrows, `None` does not filter.
+ */
+export type RegisterFilter = { 
+/**
+ * Residual level.
+ */
+level: RiskLevel | null; status: RiskStatus | null; treatment: RiskTreatment | null; 
+/**
+ * Case-insensitive substring of the owner.
+ */
+owner: string | null; 
+/**
+ * Case-insensitive substring of title, threat, vulnerability, notes or a device.
+ */
+text: string | null; 
+/**
+ * A heat-map cell.
+ */
+cell: HeatCell | null }
+/**
+ * One risk of the register.
+ */
+export type RegisterRisk = { 
+/**
+ * Stable grouping key: `factor:<id>`, `question:<id>` or `manual:<uuid>`.
+ */
+key: string; origin: RiskOrigin; 
+/**
+ * "14 devices still use the manufacturer's default credentials".
+ */
+title: string; threat: string; vulnerability: string; devices: AffectedDevice[]; 
+/**
+ * Inherent likelihood, impact and level: those of the worst affected device.
+ */
+likelihood: number; impact: number; level: RiskLevel; residual_likelihood: number; residual_impact: number; residual_level: RiskLevel; 
+/**
+ * Why the levels are what they are, in plain words.
+ */
+level_reason: string; controls: RiskControl[]; treatment: RiskTreatment; owner: string | null; due_date: string | null; review_date: string | null; 
+/**
+ * Computed: `accepted` while an acceptance is valid; a finding no device has any more
+ * is `closed`.
+ */
+status: RiskStatus; notes: string | null; acceptance: Acceptance | null; 
+/**
+ * The review or due date has passed and the risk is not closed or accepted.
+ */
+overdue: boolean; method_version: string }
+/**
  * Whether and how the vendor reaches the device remotely.
  */
 export type RemoteAccess = "none" | "on_request" | "always_on" | "unknown"
-export type ReportFormat = "pdf" | "xlsx"
 /**
- * One step of progress while a packet is generated.
+ * A compensating control in place on some of a risk's devices.
  */
-export type ReportProgress = { 
+export type RiskControl = { id: string; label: string; 
 /**
- * 0 to 1.
+ * How many of the risk's devices have it.
  */
-fraction: number; stage: string }
+devices: number }
 /**
- * What packet to write, and where.
+ * Risk level, from the matrix. Ordered: `Low < Medium < High < Critical`.
  */
-export type ReportRequest = { format: ReportFormat; 
+export type RiskLevel = "low" | "medium" | "high" | "critical"
 /**
- * Ignored for the workbook.
+ * Where a register risk comes from.
  */
-paper: Paper; 
+export type RiskOrigin = 
 /**
- * Default: the newest assessment (none yet: the packet covers the inventory and risks).
+ * Grouped from a device fact (`factor:<id>` key).
  */
-assessment_id: AssessmentId | null; 
+"device_fact" | 
 /**
- * The file to write (replaced if it exists).
+ * Grouped from a device-questionnaire gap (`question:<id>` key).
  */
-path: string }
-export type ReportResult = { path: string; format: ReportFormat; 
+"questionnaire" | 
 /**
- * PDF only.
+ * Added by hand (`manual:<uuid>` key).
  */
-pages: number | null; size_bytes: number; devices: number; assessment_title: string | null }
+"manual"
+/**
+ * The dashboard: heat maps and counts.
+ */
+export type RiskOverview = { method_version: string; 
+/**
+ * `inherent[likelihood - 1][impact - 1]`: open risks (not closed) in that cell.
+ */
+inherent: number[][]; residual: number[][]; 
+/**
+ * The level of each cell, `levels[likelihood - 1][impact - 1]`, for colouring.
+ */
+levels: RiskLevel[][]; by_level: LevelCount[]; 
+/**
+ * Devices assessed (not decommissioned).
+ */
+devices: number; risks: number; open_risks: number; 
+/**
+ * Risks without a treatment decision.
+ */
+undecided: number; accepted: number; overdue: number }
+/**
+ * A register risk a device is part of.
+ */
+export type RiskRef = { key: string; title: string; residual_level: RiskLevel; status: RiskStatus }
+/**
+ * Where the work on a risk stands. `Accepted` is never stored: it is computed from a
+ * valid (unexpired) acceptance, so an expired acceptance shows the risk as open again.
+ */
+export type RiskStatus = "open" | "in_progress" | "accepted" | "closed"
+/**
+ * How the clinic deals with a risk (HIPAA risk management, NIST SP 800-30 responses).
+ */
+export type RiskTreatment = "undecided" | "mitigate" | "accept" | "transfer" | "avoid"
+/**
+ * The user's decisions about a risk.
+ */
+export type RiskUpdate = { key: string; treatment: RiskTreatment; owner: string | null; due_date: string | null; review_date: string | null; 
+/**
+ * `accepted` is refused: accepting needs [`AcceptRisk`].
+ */
+status: RiskStatus; notes: string | null }
 export type RowAction = "create" | "update" | "unchanged" | "error"
 export type SaveAnswerRequest = { assessment_id: AssessmentId; input: AnswerInput }
 /**
@@ -1218,18 +1336,6 @@ export type SiteInput = {
  * `None` creates a new site.
  */
 id: SiteId | null; name: string; address: string | null; notes: string | null }
-/**
- * Where a match comes from.
- */
-export type SourceKind = 
-/**
- * A CSAF advisory, by tracking id.
- */
-"advisory" | 
-/**
- * A KEV catalog entry, by CVE id.
- */
-"kev"
 export type StepState = "done" | "in_progress" | "todo" | 
 /**
  * Not built yet in this version of the app.
@@ -1237,16 +1343,11 @@ export type StepState = "done" | "in_progress" | "todo" |
 "coming"
 export type SubjectFinding = { subject: AnswerSubject; label: string; finding: Finding }
 export type SubjectOverview = { subject: AnswerSubject; label: string; scope: Scope; counts: ProgressCounts; findings: number }
-/**
- * An advisory that was read but not kept because another file has a newer revision.
- */
-export type SupersededFile = { file: string; tracking_id: string; 
-/**
- * The file whose revision was kept.
- */
-kept: string }
-export type TAURI_CHANNEL<TSend> = null
 export type TargetInfo = { target: ImportTarget; label: string }
+/**
+ * Shared, immutable text. Serialises as a plain string; cloning it copies no characters.
+ */
+export type Text = string
 /**
  * Governance, incident response and backup/recovery questions sit outside the seven device
  * practices (practice 0) and say which of the three they serve.
@@ -1291,12 +1392,7 @@ export type VendorRow = { vendor: Vendor; device_count: number }
  * What the vendor says about support for this model.
  */
 export type VendorSupport = "supported" | "limited" | "ended" | "unknown"
-/**
- * Why a device is not affected: the five justifications of CISA's VEX minimum elements
- * (also CSAF's `flags` labels and CycloneDX's `analysis.justification`, modulo spelling).
- */
-export type VexJustification = "component_not_present" | "vulnerable_code_not_present" | "vulnerable_code_not_in_execute_path" | "vulnerable_code_cannot_be_controlled_by_adversary" | "inline_mitigations_already_exist"
-export type Vocabularies = { category: Choice<DeviceCategory>[]; connectivity: Choice<Connectivity>[]; clinical_function: Choice<ClinicalFunction>[]; tri_state: Choice<TriState>[]; patch_status: Choice<PatchStatus>[]; authentication: Choice<Authentication>[]; remote_access: Choice<RemoteAccess>[]; vendor_support: Choice<VendorSupport>[]; fda_class: Choice<FdaClass>[]; device_status: Choice<DeviceStatus>[]; zone_purpose: Choice<ZonePurpose>[] }
+export type Vocabularies = { category: Choice<DeviceCategory>[]; connectivity: Choice<Connectivity>[]; clinical_function: Choice<ClinicalFunction>[]; tri_state: Choice<TriState>[]; patch_status: Choice<PatchStatus>[]; authentication: Choice<Authentication>[]; remote_access: Choice<RemoteAccess>[]; vendor_support: Choice<VendorSupport>[]; fda_class: Choice<FdaClass>[]; device_status: Choice<DeviceStatus>[]; zone_purpose: Choice<ZonePurpose>[]; risk_treatment: Choice<RiskTreatment>[]; risk_status: Choice<RiskStatus>[] }
 /**
  * A network segment (VLAN) at a site, or clinic-wide when `site_id` is empty.
  */

@@ -29,6 +29,6 @@ describe('checklist', () => {
     expect(screenForStep('devices')).toEqual({ name: 'devices' });
     expect(screenForStep('questionnaires')).toEqual({ name: 'assessments' });
     expect(screenForStep('audit_packet')).toEqual({ name: 'packet' });
-    expect(screenForStep('risks')).toBeNull();
+    expect(screenForStep('risks')).toEqual({ name: 'risks' });
   });
 });

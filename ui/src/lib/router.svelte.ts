@@ -15,9 +15,12 @@ export type Screen =
   | { name: 'assessments' }
   | { name: 'assessment'; id: string }
   | { name: 'intelligence' }
-  | { name: 'packet' };
+  | { name: 'packet' }
+  | { name: 'risks' }
+  | { name: 'risk'; key: string }
+  | { name: 'device-risk'; id: string };
 
-export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments' | 'intelligence' | 'packet';
+export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments' | 'intelligence' | 'risks' | 'packet';
 
 export const router = $state<{ screen: Screen }>({ screen: { name: 'home' } });
 
@@ -31,7 +34,10 @@ export function sectionOf(screen: Screen): NavSection {
     case 'device-new':
     case 'device-edit':
     case 'device-detail':
+    case 'device-risk':
       return 'devices';
+    case 'risk':
+      return 'risks';
     case 'assessment':
       return 'assessments';
     default:
@@ -57,6 +63,8 @@ export function screenForStep(key: string): Screen | null {
       return { name: 'devices' };
     case 'questionnaires':
       return { name: 'assessments' };
+    case 'risks':
+      return { name: 'risks' };
     case 'audit_packet':
       return { name: 'packet' };
     default:
