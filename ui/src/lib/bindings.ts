@@ -291,6 +291,28 @@ async assessmentHistory(id: AssessmentId) : Promise<Result<AssessmentHistory, Ap
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Writes the packet; progress arrives on `on_progress` while it is generated.
+ */
+async generateReport(request: ReportRequest, onProgress: TAURI_CHANNEL<ReportProgress>) : Promise<Result<ReportResult, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("generate_report", { request, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a generated packet (only an existing .pdf or .xlsx) in the system's default app.
+ */
+async openPacket(path: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_packet", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async riskOverview() : Promise<Result<RiskOverview, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("risk_overview") };
@@ -1080,6 +1102,10 @@ export type PageSection = { id: string; title: string; intro: string; counts: Pr
  */
 questions: PageQuestion[] }
 /**
+ * Paper size of the PDF.
+ */
+export type Paper = "letter" | "a4"
+/**
  * Where the device stands on security updates.
  */
 export type PatchStatus = "current" | "behind" | "patchable" | "vendor_only" | "unpatchable" | "unknown"
@@ -1228,6 +1254,36 @@ overdue: boolean; method_version: string }
  * Whether and how the vendor reaches the device remotely.
  */
 export type RemoteAccess = "none" | "on_request" | "always_on" | "unknown"
+export type ReportFormat = "pdf" | "xlsx"
+/**
+ * One step of progress while a packet is generated.
+ */
+export type ReportProgress = { 
+/**
+ * 0 to 1.
+ */
+fraction: number; stage: string }
+/**
+ * What packet to write, and where.
+ */
+export type ReportRequest = { format: ReportFormat; 
+/**
+ * Ignored for the workbook.
+ */
+paper: Paper; 
+/**
+ * Default: the newest assessment (none yet: the packet covers the inventory and risks).
+ */
+assessment_id: AssessmentId | null; 
+/**
+ * The file to write (replaced if it exists).
+ */
+path: string }
+export type ReportResult = { path: string; format: ReportFormat; 
+/**
+ * PDF only.
+ */
+pages: number | null; size_bytes: number; devices: number; assessment_title: string | null }
 /**
  * A compensating control in place on some of a risk's devices.
  */
@@ -1343,6 +1399,7 @@ export type StepState = "done" | "in_progress" | "todo" |
 "coming"
 export type SubjectFinding = { subject: AnswerSubject; label: string; finding: Finding }
 export type SubjectOverview = { subject: AnswerSubject; label: string; scope: Scope; counts: ProgressCounts; findings: number }
+export type TAURI_CHANNEL<TSend> = null
 export type TargetInfo = { target: ImportTarget; label: string }
 /**
  * Shared, immutable text. Serialises as a plain string; cloning it copies no characters.
