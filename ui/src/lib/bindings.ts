@@ -211,6 +211,62 @@ async exportInventory(path: string, format: ExportFormat) : Promise<Result<Expor
 async vocabularies() : Promise<Vocabularies> {
     return await TAURI_INVOKE("vocabularies");
 },
+async importKev(path: string) : Promise<Result<KevImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_kev", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async importCsaf(path: string) : Promise<Result<CsafImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_csaf", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async runMatching() : Promise<Result<MatchSummary, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("run_matching") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listMatches() : Promise<Result<IntelMatch[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_matches") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async decideMatch(decision: DecideMatch) : Promise<Result<IntelDecision | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("decide_match", { decision }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deviceIntel(id: DeviceId) : Promise<Result<DeviceIntel, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("device_intel", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async intelCatalogs() : Promise<Result<IntelCatalogs, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("intel_catalogs") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async listAssessments() : Promise<Result<AssessmentSummary[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("list_assessments") };
@@ -451,6 +507,11 @@ impact_delta: number;
  * does not yet cross a likelihood band.
  */
 points_delta: number }
+export type AdvisorySummary = { tracking_id: string; revision: string | null; title: string; publisher: string | null; current_release_date: string | null; file_name: string; cves: string[]; max_cvss: number | null; 
+/**
+ * "Vendor Product: version" of each affected product.
+ */
+products: string[]; matched_devices: number }
 /**
  * A device a risk concerns, with that device's own levels.
  */
@@ -762,6 +823,10 @@ category_in?: DeviceCategory[];
  */
 connectivity_any?: Connectivity[] }
 /**
+ * How sure a match is. Ordered: `Low < Medium < High`.
+ */
+export type Confidence = "low" | "medium" | "high"
+/**
  * How a device talks to the world. A device may have several.
  */
 export type Connectivity = "wired" | "wifi" | "bluetooth" | "cellular" | "serial" | "none"
@@ -808,11 +873,40 @@ export type ControlStatus =
  * Not in this version of the method: it has no effect until it is added back.
  */
 "not_in_method"
+export type CsafImportReport = { imported: ImportedAdvisory[]; 
+/**
+ * Files that could not be read, each with the place and reason.
+ */
+failed: FileFailure[]; 
+/**
+ * Files skipped because another file holds a newer revision of the same advisory.
+ */
+superseded: SupersededFile[]; 
+/**
+ * Stored revisions newer than the imported file (the stored one was kept).
+ */
+older_than_stored: SupersededFile[]; 
+/**
+ * Non-JSON files in the folder that were not read.
+ */
+ignored: number; matching: MatchSummary }
 /**
  * A date answer earlier than today plus `days_from_today` is a gap: -365 means "more than a
  * year ago", +730 means "less than two years from now" (a support end date coming soon).
  */
 export type DateGap = { days_from_today: number; severity: Severity }
+/**
+ * What a person decides on one match.
+ */
+export type DecideMatch = { device_id: DeviceId; source_kind: SourceKind; source_id: string; 
+/**
+ * `None` withdraws an earlier decision.
+ */
+status: DecisionStatus | null; justification: VexJustification | null; control: string | null; note: string | null }
+/**
+ * The user's word on a match.
+ */
+export type DecisionStatus = "affected" | "not_affected" | "mitigated"
 export type DemoOptions = { devices: number; 
 /**
  * Same seed, same clinic.
@@ -873,6 +967,10 @@ vendor_id: VendorId | null; clinical_function: ClinicalFunction; fda_class: FdaC
  * Stable id of a device.
  */
 export type DeviceId = string
+/**
+ * A device's intelligence: its matches (advisories and KEV entries) and their decisions.
+ */
+export type DeviceIntel = { advisories: IntelMatch[]; kev_entries: IntelMatch[]; open: OpenVulnerabilities }
 export type DeviceList = { rows: DeviceRow[]; 
 /**
  * Devices in scope before search and filters (decommissioned only when asked for).
@@ -984,6 +1082,14 @@ export type FactorKind = "exposure" | "weakness" | "detection" | "impact"
  */
 export type FdaClass = "class_i" | "class_ii" | "class_iii" | "not_regulated" | "unknown"
 /**
+ * One field that differs between two versions of an entry.
+ */
+export type FieldChange = { 
+/**
+ * The catalog's key: "product", "dueDate", "knownRansomwareCampaignUse"…
+ */
+field: string; old: string; new: string }
+/**
  * One problem with one field, in words a clinic administrator understands.
  */
 export type FieldIssue = { 
@@ -991,6 +1097,18 @@ export type FieldIssue = {
  * The field's key, as in `DeviceFields` (e.g. "mac_address").
  */
 field: string; message: string }
+/**
+ * A failed file of a folder import.
+ */
+export type FileFailure = { 
+/**
+ * The path below the imported folder ("2021/icsma-21-047-01.json").
+ */
+file: string; 
+/**
+ * The full message, naming the file and the place in it.
+ */
+message: string }
 export type FinalizeRequest = { assessment_id: AssessmentId; name: string; role: string; 
 /**
  * Default: today.
@@ -1060,6 +1178,71 @@ export type ImportSummary = { rows: number; valid: number; with_errors: number; 
  * A destination for one imported column.
  */
 export type ImportTarget = "Ignore" | "AssetTag" | "Name" | "Category" | "Manufacturer" | "Model" | "ManufacturerAndModel" | "Serial" | "SoftwareVersion" | "OsName" | "OsVersion" | "OsAndVersion" | "Connectivity" | "IpAddress" | "MacAddress" | "Hostname" | "Site" | "Zone" | "Department" | "ClinicalFunction" | "FdaClass" | "HandlesPhi" | "PatchStatus" | "LastPatchDate" | "DefaultCredentialsChanged" | "Authentication" | "Encryption" | "EncryptionInTransit" | "EncryptionAtRest" | "RemoteVendorAccess" | "MonitoringCoverage" | "LastVulnerabilityScan" | "PurchaseDate" | "VendorSupport" | "VendorEndOfSupport" | "Owner" | "Status" | "Notes"
+export type ImportedAdvisory = { tracking_id: string; revision: string | null; title: string; file_name: string; 
+/**
+ * The revision it replaced, when the advisory was already stored.
+ */
+replaced_revision: string | null }
+/**
+ * The catalogs in the database and what each matched.
+ */
+export type IntelCatalogs = { kev: KevSummary | null; advisories: AdvisorySummary[] }
+export type IntelDecision = { status: DecisionStatus; justification: VexJustification | null; 
+/**
+ * The compensating control, for `Mitigated`.
+ */
+control: string | null; note: string | null; decided_at: string; decided_by: string }
+/**
+ * One device possibly concerned by one advisory or KEV entry, with the user's decision.
+ */
+export type IntelMatch = { device_id: DeviceId; device_name: string; source_kind: SourceKind; 
+/**
+ * Advisory tracking id or CVE id.
+ */
+source_id: string; 
+/**
+ * The advisory's title, or the KEV entry's vulnerability name.
+ */
+title: string; confidence: Confidence; 
+/**
+ * Full sentences: manufacturer, product, version, exploitation.
+ */
+reasons: string[]; products: string[]; cves: string[]; known_exploited: string[]; max_cvss: number | null; decision: IntelDecision | null; 
+/**
+ * Counted in the device's risk: decided affected, or high confidence and undecided.
+ */
+counts_in_risk: boolean }
+/**
+ * An entry present in both catalogs whose fields differ.
+ */
+export type KevChange = { cve_id: string; changes: FieldChange[] }
+export type KevImportReport = { file_name: string; catalog_version: string | null; entries: number; 
+/**
+ * False for the first catalog: then everything is new and `added` is empty.
+ */
+compared: boolean; previous_version: string | null; 
+/**
+ * CVE ids new in this catalog.
+ */
+added: string[]; changed: KevChange[]; removed: string[]; matching: MatchSummary }
+export type KevSummary = { file_name: string; catalog_version: string | null; date_released: string | null; entries: number; imported_at: string; 
+/**
+ * KEV entries that matched at least one device.
+ */
+matched_entries: number; matched_devices: number }
+/**
+ * Vulnerabilities matched to the device by the intelligence features (KEV, advisories).
+ * Counts only those still open: not mitigated, not ruled out by a human decision.
+ */
+export type KnownVulnerabilities = { 
+/**
+ * Matches in CISA's Known Exploited Vulnerabilities catalog.
+ */
+known_exploited: number; 
+/**
+ * Published advisories (e.g. CISA ICSMA) affecting the device, not yet mitigated.
+ */
+advisories: number }
 export type LevelCount = { level: RiskLevel; label: string; 
 /**
  * Risks at this level, inherent and residual.
@@ -1069,6 +1252,10 @@ risks: number; residual_risks: number;
  * Devices at this level, inherent and residual.
  */
 devices: number; residual_devices: number }
+/**
+ * How many matches a run of the engine found.
+ */
+export type MatchSummary = { devices_checked: number; advisories: number; kev_entries: number; high: number; medium: number; low: number }
 export type NewAssessment = { 
 /**
  * "2026 annual".
@@ -1087,6 +1274,18 @@ likelihood: number; impact: number; device_ids: DeviceId[]; owner: string | null
  * A number answer beyond `value` is a gap of `severity`.
  */
 export type NumberGap = { value: number; severity: Severity }
+/**
+ * What counts in a device's risk, with the names for its explanation.
+ */
+export type OpenVulnerabilities = { counts: KnownVulnerabilities; 
+/**
+ * "CVE-2023-30563 (ICSMA-23-194-01)", KEV entries by CVE.
+ */
+known_exploited: string[]; 
+/**
+ * "ICSMA-23-194-01 BD Alaris … (CVSS 8.2)".
+ */
+advisories: string[] }
 export type PageQuestion = { question: Question; 
 /**
  * The answer that counts (the inventory's value for a linked question).
@@ -1392,6 +1591,18 @@ export type SiteInput = {
  * `None` creates a new site.
  */
 id: SiteId | null; name: string; address: string | null; notes: string | null }
+/**
+ * Where a match comes from.
+ */
+export type SourceKind = 
+/**
+ * A CSAF advisory, by tracking id.
+ */
+"advisory" | 
+/**
+ * A KEV catalog entry, by CVE id.
+ */
+"kev"
 export type StepState = "done" | "in_progress" | "todo" | 
 /**
  * Not built yet in this version of the app.
@@ -1399,6 +1610,14 @@ export type StepState = "done" | "in_progress" | "todo" |
 "coming"
 export type SubjectFinding = { subject: AnswerSubject; label: string; finding: Finding }
 export type SubjectOverview = { subject: AnswerSubject; label: string; scope: Scope; counts: ProgressCounts; findings: number }
+/**
+ * An advisory that was read but not kept because another file has a newer revision.
+ */
+export type SupersededFile = { file: string; tracking_id: string; 
+/**
+ * The file whose revision was kept.
+ */
+kept: string }
 export type TAURI_CHANNEL<TSend> = null
 export type TargetInfo = { target: ImportTarget; label: string }
 /**
@@ -1449,6 +1668,11 @@ export type VendorRow = { vendor: Vendor; device_count: number }
  * What the vendor says about support for this model.
  */
 export type VendorSupport = "supported" | "limited" | "ended" | "unknown"
+/**
+ * Why a device is not affected: the five justifications of CISA's VEX minimum elements
+ * (also CSAF's `flags` labels and CycloneDX's `analysis.justification`, modulo spelling).
+ */
+export type VexJustification = "component_not_present" | "vulnerable_code_not_present" | "vulnerable_code_not_in_execute_path" | "vulnerable_code_cannot_be_controlled_by_adversary" | "inline_mitigations_already_exist"
 export type Vocabularies = { category: Choice<DeviceCategory>[]; connectivity: Choice<Connectivity>[]; clinical_function: Choice<ClinicalFunction>[]; tri_state: Choice<TriState>[]; patch_status: Choice<PatchStatus>[]; authentication: Choice<Authentication>[]; remote_access: Choice<RemoteAccess>[]; vendor_support: Choice<VendorSupport>[]; fda_class: Choice<FdaClass>[]; device_status: Choice<DeviceStatus>[]; zone_purpose: Choice<ZonePurpose>[]; risk_treatment: Choice<RiskTreatment>[]; risk_status: Choice<RiskStatus>[] }
 /**
  * A network segment (VLAN) at a site, or clinic-wide when `site_id` is empty.
