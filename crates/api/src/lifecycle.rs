@@ -3,6 +3,7 @@
 //! plan", budget and roadmap per fiscal year, upcoming deadlines, endoflife.date import and
 //! the decommission checklist.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -244,7 +245,11 @@ struct Context {
     cadences: HashMap<VendorId, i32>,
     vendor_names: HashMap<VendorId, String>,
     plans: Vec<PlannedAction>,
+    open_plans: HashMap<DeviceId, u32>,
     last_logged: HashMap<DeviceId, NaiveDate>,
+    /// Matches by OS text: thousands of devices share a few dozen spellings, and fuzzy
+    /// matching is the costly part of a support status.
+    os_matches: RefCell<HashMap<String, OsMatch>>,
 }
 
 /// The shipped table with the user's imported endoflife.date files replayed over it.
@@ -280,6 +285,11 @@ impl Context {
             .into_iter()
             .map(|v| (v.id, v.fields.name))
             .collect();
+        let plans = db.plans()?;
+        let mut open_plans: HashMap<DeviceId, u32> = HashMap::new();
+        for plan in plans.iter().filter(|p| p.fields.status.is_open()) {
+            *open_plans.entry(plan.fields.device_id).or_default() += 1;
+        }
         Ok(Context {
             table: effective_table(db)?,
             today: api.today(),
@@ -288,8 +298,10 @@ impl Context {
             models,
             cadences: db.patch_cadences()?,
             vendor_names,
-            plans: db.plans()?,
+            plans,
+            open_plans,
             last_logged: db.latest_patches()?,
+            os_matches: RefCell::new(HashMap::new()),
         })
     }
 
@@ -315,7 +327,13 @@ impl Context {
             // A correction holds for the text it was made for; a changed OS is matched anew.
             .filter(|(for_text, _)| *for_text == text)
             .and_then(|(_, release)| self.table.confirm_match(&text, release));
-        let m = confirmed.unwrap_or_else(|| self.table.match_os(&text));
+        let m = confirmed.unwrap_or_else(|| {
+            self.os_matches
+                .borrow_mut()
+                .entry(text.clone())
+                .or_insert_with(|| self.table.match_os(&text))
+                .clone()
+        });
         (Some(text), m)
     }
 
@@ -343,11 +361,7 @@ impl Context {
             .vendor_id
             .and_then(|v| self.cadences.get(&v).copied());
         let patch = patch_cadence(last_patch, cadence, self.today);
-        let open_plans = self
-            .plans
-            .iter()
-            .filter(|p| p.fields.device_id == device.id && p.fields.status.is_open())
-            .count() as u32;
+        let open_plans = self.open_plans.get(&device.id).copied().unwrap_or(0);
         DeviceSupport {
             device_id: device.id,
             name: device.fields.name.clone(),
@@ -456,10 +470,12 @@ impl Api {
     pub(crate) fn support_by_device(
         &self,
         db: &Db<'_>,
+        devices: &[Device],
     ) -> ApiResult<HashMap<DeviceId, SupportStatus>> {
         let ctx = Context::load(self, db)?;
-        Ok(in_use(db.devices()?)
+        Ok(devices
             .iter()
+            .filter(|d| d.fields.status != DeviceStatus::Decommissioned)
             .map(|d| (d.id, ctx.support_of(d).support.status))
             .collect())
     }

@@ -289,9 +289,10 @@ impl Api {
         let device_set = set_for(&AnswerSubject::Device(DeviceId::new()))?;
         let today = self.today();
         let empty = q::Answers::new();
-        let os_support = self.support_by_device(db)?;
+        let devices = db.devices()?;
+        let os_support = self.support_by_device(db, &devices)?;
         let mut out = Vec::new();
-        for device in db.devices()? {
+        for device in devices {
             if device.fields.status == DeviceStatus::Decommissioned {
                 continue;
             }
