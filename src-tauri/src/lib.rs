@@ -7,6 +7,7 @@
 
 mod assessments;
 mod intel;
+mod lifecycle;
 mod report;
 mod risks;
 mod vocab;
@@ -302,6 +303,29 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         risks::risk_controls,
         risks::assign_control,
         risks::remove_control,
+        lifecycle::lifecycle_status,
+        lifecycle::device_support,
+        lifecycle::os_releases,
+        lifecycle::set_os_match,
+        lifecycle::set_replaceable,
+        lifecycle::model_support,
+        lifecycle::set_model_support,
+        lifecycle::patch_cadences,
+        lifecycle::set_patch_cadence,
+        lifecycle::patch_log,
+        lifecycle::add_patch,
+        lifecycle::list_plans,
+        lifecycle::create_plan,
+        lifecycle::update_plan,
+        lifecycle::delete_plan,
+        lifecycle::suggest_plans,
+        lifecycle::lifecycle_roadmap,
+        lifecycle::lifecycle_deadlines,
+        lifecycle::import_endoflife,
+        lifecycle::decommission_checklist,
+        lifecycle::record_decommission_step,
+        lifecycle::clear_decommission_step,
+        lifecycle::finish_decommission,
     ])
 }
 

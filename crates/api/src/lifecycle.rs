@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use devicerisk_core::lifecycle::{
     patch_cadence, suggest_plan, upcoming_deadlines, DatedItem, DeadlineKind, DeadlineWindow,
-    DecommissionStepKind, DecommissionStepRecord, FiscalCalendar, FiscalYear, ImportReport,
+    DecommissionStepKind, DecommissionStepRecord, EolImportReport, FiscalCalendar, FiscalYear,
     MatchConfidence, OsMatch, OsTable, PatchCadenceCheck, PatchCadenceStatus, PatchEntry,
     PlanAction, PlanFields, PlanInput, PlanOrigin, PlanStatus, PlanSuggestion, PlannedAction,
     StoredFile, SupportAssessment, SupportStatus, UpcomingDeadline,
@@ -118,6 +118,13 @@ pub struct ModelSupportInput {
     /// `None` removes the date.
     pub end_of_support: Option<NaiveDate>,
     pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct VendorCadence {
+    pub vendor_id: VendorId,
+    pub vendor_name: String,
+    pub cadence_days: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -744,11 +751,19 @@ impl Api {
         })
     }
 
-    /// Patch cadence per vendor, in days.
-    pub fn patch_cadences(&self) -> ApiResult<Vec<(VendorId, i32)>> {
-        let mut rows: Vec<_> = self.store.db().patch_cadences()?.into_iter().collect();
-        rows.sort();
-        Ok(rows)
+    /// Every vendor with its patch cadence in days (`None`: not tracked).
+    pub fn patch_cadences(&self) -> ApiResult<Vec<VendorCadence>> {
+        let db = self.store.db();
+        let cadences = db.patch_cadences()?;
+        Ok(db
+            .vendors()?
+            .into_iter()
+            .map(|v| VendorCadence {
+                vendor_id: v.id,
+                cadence_days: cadences.get(&v.id).copied(),
+                vendor_name: v.fields.name,
+            })
+            .collect())
     }
 
     pub fn patch_log(&self, device: DeviceId) -> ApiResult<Vec<PatchEntry>> {
@@ -1085,7 +1100,7 @@ impl Api {
 
     /// Imports a newer endoflife.date product file (`products/<name>.md`) into the table; it
     /// is kept in the database and replayed on every start. Returns what changed.
-    pub fn import_endoflife(&self, path: &str) -> ApiResult<ImportReport> {
+    pub fn import_endoflife(&self, path: &str) -> ApiResult<EolImportReport> {
         let source = PathBuf::from(path.trim());
         let content = std::fs::read_to_string(&source).map_err(|e| {
             ApiError::new(

@@ -15,6 +15,8 @@ export class ApiFailure extends Error {
 export async function call<T>(pending: Promise<Result<T, ApiError>>): Promise<T> {
   const result = await pending;
   if (result.status === 'ok') return result.data;
+  // The IPC layer itself (not the api) rejects with plain text, e.g. an argument it cannot read.
+  if (!isApiError(result.error)) throw new ApiFailure({ code: 'internal', message: String(result.error), field_issues: [] });
   throw new ApiFailure(result.error);
 }
 

@@ -30,5 +30,6 @@ describe('checklist', () => {
     expect(screenForStep('questionnaires')).toEqual({ name: 'assessments' });
     expect(screenForStep('audit_packet')).toEqual({ name: 'packet' });
     expect(screenForStep('risks')).toEqual({ name: 'risks' });
+    expect(screenForStep('lifecycle')).toEqual({ name: 'lifecycle' });
   });
 });

@@ -18,9 +18,10 @@ export type Screen =
   | { name: 'packet' }
   | { name: 'risks' }
   | { name: 'risk'; key: string }
-  | { name: 'device-risk'; id: string };
+  | { name: 'device-risk'; id: string }
+  | { name: 'lifecycle' };
 
-export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments' | 'intelligence' | 'risks' | 'packet';
+export type NavSection = 'home' | 'clinic' | 'sites' | 'vendors' | 'devices' | 'import' | 'export' | 'assessments' | 'intelligence' | 'risks' | 'packet' | 'lifecycle';
 
 export const router = $state<{ screen: Screen }>({ screen: { name: 'home' } });
 
@@ -67,6 +68,8 @@ export function screenForStep(key: string): Screen | null {
       return { name: 'risks' };
     case 'audit_packet':
       return { name: 'packet' };
+    case 'lifecycle':
+      return { name: 'lifecycle' };
     default:
       return null;
   }

@@ -43,8 +43,13 @@ pub struct DatedItem {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineWindow {
+    // Explicit keys: serde's snake_case ("days30") and the TypeScript generator's ("days_30")
+    // disagree about digits.
+    #[serde(rename = "days_30")]
     Days30,
+    #[serde(rename = "days_90")]
     Days90,
+    #[serde(rename = "days_365")]
     Days365,
 }
 
@@ -73,8 +78,11 @@ pub enum Urgency {
     /// The day has passed.
     Overdue,
     /// Today to 30 days ahead.
+    #[serde(rename = "within_30_days")]
     Within30Days,
+    #[serde(rename = "within_90_days")]
     Within90Days,
+    #[serde(rename = "within_365_days")]
     Within365Days,
 }
 

@@ -238,7 +238,7 @@ pub struct ReleaseChange {
 
 /// What importing an endoflife.date file did to the table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct ImportReport {
+pub struct EolImportReport {
     pub platform_id: String,
     pub platform_name: String,
     /// Releases new to the table (ids).
@@ -268,7 +268,7 @@ impl OsTable {
     /// recognised by the file's permalink; releases the file states are added or updated (a
     /// field the file does not state is kept), listed names, notes and sources of known releases
     /// are kept, and releases missing from the file are kept.
-    pub fn import_endoflife(&self, text: &str) -> Result<(OsTable, ImportReport), TableError> {
+    pub fn import_endoflife(&self, text: &str) -> Result<(OsTable, EolImportReport), TableError> {
         let file = parse_endoflife(text)?;
         let urls: Vec<&str> = file
             .permalink
@@ -442,7 +442,7 @@ impl OsTable {
             unchanged,
             kept_not_in_file.len()
         );
-        let report = ImportReport {
+        let report = EolImportReport {
             platform_id: platform.id.clone(),
             platform_name: platform.name.clone(),
             added,

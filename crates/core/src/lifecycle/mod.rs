@@ -28,7 +28,7 @@ pub use deadlines::{
     upcoming_deadlines, DatedItem, DeadlineKind, DeadlineWindow, UpcomingDeadline, Urgency,
 };
 pub use endoflife::{
-    parse_endoflife, EndoflifeFile, EndoflifeRelease, ImportReport, ReleaseChange,
+    parse_endoflife, EndoflifeFile, EndoflifeRelease, EolImportReport, ReleaseChange,
 };
 pub use fiscal::{FiscalCalendar, FiscalYear};
 pub use matching::{normalize, MatchConfidence, OsMatch};
