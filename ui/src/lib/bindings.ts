@@ -456,6 +456,190 @@ async removeControl(request: ControlAssignment) : Promise<Result<ControlChange, 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async lifecycleStatus() : Promise<Result<LifecycleStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("lifecycle_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deviceSupport(id: DeviceId) : Promise<Result<DeviceSupport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("device_support", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async osReleases() : Promise<Result<OsReleaseChoice[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("os_releases") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setOsMatch(id: DeviceId, releaseId: string | null) : Promise<Result<DeviceSupport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_os_match", { id, releaseId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setReplaceable(id: DeviceId, replaceable: boolean) : Promise<Result<DeviceSupport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_replaceable", { id, replaceable }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async modelSupport() : Promise<Result<ModelSupport[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("model_support") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setModelSupport(input: ModelSupportInput) : Promise<Result<ModelSupport[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_model_support", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async patchCadences() : Promise<Result<VendorCadence[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("patch_cadences") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setPatchCadence(vendor: VendorId, days: number | null) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_patch_cadence", { vendor, days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async patchLog(device: DeviceId) : Promise<Result<PatchEntry[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("patch_log", { device }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async addPatch(input: NewPatch) : Promise<Result<PatchEntry, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_patch", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listPlans() : Promise<Result<PlanRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_plans") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async createPlan(fields: PlanFields) : Promise<Result<PlannedAction, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_plan", { fields }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async updatePlan(id: PlanId, fields: PlanFields) : Promise<Result<PlannedAction, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_plan", { id, fields }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deletePlan(id: PlanId) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_plan", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async suggestPlans() : Promise<Result<PlanProposal[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("suggest_plans") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async lifecycleRoadmap() : Promise<Result<Roadmap, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("lifecycle_roadmap") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async lifecycleDeadlines(window: DeadlineWindow) : Promise<Result<UpcomingDeadline[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("lifecycle_deadlines", { window }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async importEndoflife(path: string) : Promise<Result<EolImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_endoflife", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async decommissionChecklist(id: DeviceId) : Promise<Result<DecommissionChecklist, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("decommission_checklist", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async recordDecommissionStep(input: DecommissionStepInput) : Promise<Result<DecommissionChecklist, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_decommission_step", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async clearDecommissionStep(id: DeviceId, step: DecommissionStepKind) : Promise<Result<DecommissionChecklist, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("clear_decommission_step", { id, step }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async finishDecommission(id: DeviceId) : Promise<Result<Device, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("finish_decommission", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -507,6 +691,11 @@ impact_delta: number;
  * does not yet cross a likelihood band.
  */
 points_delta: number }
+export type ActionTotal = { action: PlanAction; count: number; 
+/**
+ * Cents; f64 so a large sum stays exact in TypeScript.
+ */
+cost_cents: number }
 export type AdvisorySummary = { tracking_id: string; revision: string | null; title: string; publisher: string | null; current_release_date: string | null; file_name: string; cves: string[]; max_cvss: number | null; 
 /**
  * "Vendor Product: version" of each affected product.
@@ -725,6 +914,18 @@ export type AuditEntry = { at: string; actor: string; action: string; entity: st
  */
 export type Authentication = "none" | "default_credentials" | "local" | "centralized" | "mfa" | "unknown"
 /**
+ * One fiscal year of the roadmap with its budget.
+ */
+export type BudgetYear = { fiscal_year: FiscalYear; total_cents: number; 
+/**
+ * Actions without an estimate.
+ */
+unestimated: number; by_action: ActionTotal[]; 
+/**
+ * The open actions of the year, by target date.
+ */
+plans: PlanRow[] }
+/**
  * One change applied to every selected device.
  */
 export type BulkChange = { field: "site"; value: SiteId | null } | 
@@ -896,6 +1097,19 @@ ignored: number; matching: MatchSummary }
  */
 export type DateGap = { days_from_today: number; severity: Severity }
 /**
+ * Something that happens on a day.
+ */
+export type DatedItem = { kind: DeadlineKind; date: string; title: string; 
+/**
+ * What it is about (a device, risk or plan id), for the UI to link to.
+ */
+subject_id: string | null }
+export type DeadlineKind = "end_of_support" | "planned_action" | "patch_due" | "risk_acceptance_expiry" | "review"
+/**
+ * The windows a user can look ahead by.
+ */
+export type DeadlineWindow = "days_30" | "days_90" | "days_365"
+/**
  * What a person decides on one match.
  */
 export type DecideMatch = { device_id: DeviceId; source_kind: SourceKind; source_id: string; 
@@ -907,6 +1121,33 @@ status: DecisionStatus | null; justification: VexJustification | null; control: 
  * The user's word on a match.
  */
 export type DecisionStatus = "affected" | "not_affected" | "mitigated"
+export type DecommissionChecklist = { device_id: DeviceId; device_name: string; device_status: DeviceStatus; steps: DecommissionStepView[]; 
+/**
+ * Every step done: the device can be decommissioned.
+ */
+complete: boolean }
+export type DecommissionStepInput = { device_id: DeviceId; step: DecommissionStepKind; done_by: string; done_on: string; note: string | null; 
+/**
+ * For the certificate step: the file to copy into the data folder.
+ */
+certificate_path: string | null }
+/**
+ * The steps of taking a device out of service (DESIGN.md section 4).
+ */
+export type DecommissionStepKind = "data_wiped" | "accounts_removed" | "network_removed" | "monitoring_removed" | "certificate_attached"
+/**
+ * One done step of the checklist.
+ */
+export type DecommissionStepRecord = { device_id: DeviceId; step: DecommissionStepKind; done_by: string; done_on: string; note: string | null; 
+/**
+ * The disposal certificate (only for that step).
+ */
+file: StoredFile | null; recorded_at: string }
+export type DecommissionStepView = { step: DecommissionStepKind; label: string; done: DecommissionStepRecord | null; 
+/**
+ * Absolute path of the certificate copy, when attached.
+ */
+file_path: string | null }
 export type DemoOptions = { devices: number; 
 /**
  * Same seed, same clinic.
@@ -1036,6 +1277,51 @@ export type DeviceSort = "name" | "asset_tag" | "category" | "manufacturer" | "m
  */
 export type DeviceStatus = "active" | "in_storage" | "decommissioned"
 /**
+ * One device's lifecycle picture.
+ */
+export type DeviceSupport = { device_id: DeviceId; name: string; asset_tag: string | null; manufacturer: string | null; model: string | null; device_status: DeviceStatus; 
+/**
+ * The OS as the inventory has it ("Windows 7 Embedded SP1"), if any.
+ */
+os_text: string | null; 
+/**
+ * The table row it matches, with confidence and reason; `Confirmed` when the user chose it.
+ */
+os_match: OsMatch; support: SupportAssessment; 
+/**
+ * The vendor's end of support came from the per-model record (else from the device).
+ */
+vendor_end_from_model: boolean; replaceable: boolean; patch_status: PatchStatus; 
+/**
+ * The later of the device's last patch date and the patch log's newest entry.
+ */
+last_patch: string | null; vendor_id: VendorId | null; vendor_name: string | null; patch: PatchCadenceCheck; 
+/**
+ * Open planned actions of the device.
+ */
+open_plans: number }
+export type EolImportInfo = { platform_id: string; file_name: string; summary: string; imported_at: string }
+/**
+ * What importing an endoflife.date file did to the table.
+ */
+export type EolImportReport = { platform_id: string; platform_name: string; 
+/**
+ * Releases new to the table (ids).
+ */
+added: string[]; changed: ReleaseChange[]; 
+/**
+ * Releases the file states exactly as the table already has them.
+ */
+unchanged: number; 
+/**
+ * Releases of the platform in the table but not in the file; they are kept.
+ */
+kept_not_in_file: string[]; 
+/**
+ * The report in a few sentences.
+ */
+summary: string }
+/**
  * What kind of failure; front ends branch on this, never on the message text.
  */
 export type ErrorCode = "not_found" | "validation" | "conflict" | "in_use" | "not_empty" | "import_has_errors" | "bad_file" | "io" | "database" | "internal"
@@ -1142,6 +1428,26 @@ export type FindingReason =
  * The date is before `limit` (too long ago, or too soon to come).
  */
 { kind: "date_before"; limit: string }
+/**
+ * One fiscal year.
+ */
+export type FiscalYear = { 
+/**
+ * The calendar year in which it ends.
+ */
+year: number; 
+/**
+ * "FY2027".
+ */
+label: string; 
+/**
+ * First day.
+ */
+start: string; 
+/**
+ * Last day.
+ */
+end: string }
 /**
  * One cell of the 5×5 heat map; `residual` says which of the two maps.
  */
@@ -1253,9 +1559,58 @@ risks: number; residual_risks: number;
  */
 devices: number; residual_devices: number }
 /**
+ * The Lifecycle screen's status part.
+ */
+export type LifecycleStatus = { today: string; fiscal_start_month: number; 
+/**
+ * Devices in use (decommissioned ones are left out).
+ */
+devices: DeviceSupport[]; counts: SupportCounts; 
+/**
+ * The table's attribution (endoflife.date, MIT) and snapshot date.
+ */
+table_attribution: string; table_snapshot: string; 
+/**
+ * endoflife.date files imported by the user, oldest first.
+ */
+imports: EolImportInfo[] }
+/**
+ * How sure a match is.
+ */
+export type MatchConfidence = 
+/**
+ * Nothing in the table fits.
+ */
+"none" | 
+/**
+ * A release was assumed (the text names the platform and major version only).
+ */
+"low" | 
+/**
+ * A release fits, but some words were not used or another release fits equally.
+ */
+"medium" | 
+/**
+ * Every meaningful word of the text is explained by the release.
+ */
+"high" | 
+/**
+ * The user chose the release.
+ */
+"confirmed"
+/**
  * How many matches a run of the engine found.
  */
 export type MatchSummary = { devices_checked: number; advisories: number; kev_entries: number; high: number; medium: number; low: number }
+/**
+ * The vendor's end of support for one model, and how many devices share it.
+ */
+export type ModelSupport = { manufacturer: string; model: string; end_of_support: string | null; note: string | null; device_count: number }
+export type ModelSupportInput = { manufacturer: string; model: string; 
+/**
+ * `None` removes the date.
+ */
+end_of_support: string | null; note: string | null }
 export type NewAssessment = { 
 /**
  * "2026 annual".
@@ -1270,6 +1625,7 @@ export type NewManualRisk = { title: string; threat: string | null; vulnerabilit
  * 1-5, as on the method's scales.
  */
 likelihood: number; impact: number; device_ids: DeviceId[]; owner: string | null; due_date: string | null; notes: string | null }
+export type NewPatch = { device_id: DeviceId; patched_on: string; from_version: string | null; to_version: string; tested_by: string | null; note: string | null }
 /**
  * A number answer beyond `value` is a gap of `severity`.
  */
@@ -1286,6 +1642,30 @@ known_exploited: string[];
  * "ICSMA-23-194-01 BD Alaris … (CVSS 8.2)".
  */
 advisories: string[] }
+/**
+ * The result of matching one free-text OS.
+ */
+export type OsMatch = { input: string; 
+/**
+ * The table row (`platform/cycle`), if one fits.
+ */
+release_id: string | null; release_label: string | null; confidence: MatchConfidence; 
+/**
+ * Why, in words.
+ */
+reason: string; 
+/**
+ * Other releases that fit equally well (ids), so the user can pick.
+ */
+alternatives: string[] }
+/**
+ * A table row to pick when correcting a match.
+ */
+export type OsReleaseChoice = { id: string; label: string; platform: string; 
+/**
+ * "2020-01-14", "ended", "not announced".
+ */
+security_support_end: string }
 export type PageQuestion = { question: Question; 
 /**
  * The answer that counts (the inventory's value for a linked question).
@@ -1304,10 +1684,100 @@ questions: PageQuestion[] }
  * Paper size of the PDF.
  */
 export type Paper = "letter" | "a4"
+export type PatchCadenceCheck = { status: PatchCadenceStatus; 
+/**
+ * Last patch + cadence: the day the next patch is due.
+ */
+due_date: string | null; 
+/**
+ * Days past the due date (0 unless overdue).
+ */
+days_overdue: number; reason: string }
+export type PatchCadenceStatus = 
+/**
+ * No cadence is set for the vendor.
+ */
+"not_tracked" | 
+/**
+ * A cadence is set but no patch date is recorded.
+ */
+"no_patch_recorded" | "on_time" | "overdue"
+/**
+ * One patch applied to a device.
+ */
+export type PatchEntry = { id: PatchId; device_id: DeviceId; patched_on: string; from_version: string | null; to_version: string; 
+/**
+ * Who tested the device after the patch.
+ */
+tested_by: string | null; note: string | null; recorded_at: string }
+/**
+ * Stable id of a patch log entry.
+ */
+export type PatchId = string
 /**
  * Where the device stands on security updates.
  */
 export type PatchStatus = "current" | "behind" | "patchable" | "vendor_only" | "unpatchable" | "unknown"
+/**
+ * A planned action for a device (DESIGN.md section 4).
+ */
+export type PlanAction = "patch" | 
+/**
+ * Move to an isolated network segment with monitoring.
+ */
+"isolate" | "replace" | "retire"
+/**
+ * What the user enters for a planned action.
+ */
+export type PlanFields = { device_id: DeviceId; action: PlanAction; target_date: string; 
+/**
+ * Estimated cost in cents (whole dollars × 100); `None` when not estimated.
+ */
+cost_cents: number | null; owner: string | null; status: PlanStatus; origin: PlanOrigin; with_monitoring: boolean; note: string | null }
+/**
+ * Stable id of a planned lifecycle action.
+ */
+export type PlanId = string
+/**
+ * Whether the user wrote the action or accepted a suggestion.
+ */
+export type PlanOrigin = "suggested" | "user"
+/**
+ * A suggestion for one device, for the user to accept or edit.
+ */
+export type PlanProposal = { device_id: DeviceId; device_name: string; support_status: SupportStatus; residual: RiskLevel | null; suggestion: PlanSuggestion; 
+/**
+ * The device already has an open action of the suggested kind.
+ */
+already_planned: boolean }
+/**
+ * A planned action with its device's name and fiscal year, for lists.
+ */
+export type PlanRow = { plan: PlannedAction; device_name: string; fiscal_year: FiscalYear }
+/**
+ * Where a planned action is in its life.
+ */
+export type PlanStatus = "planned" | "in_progress" | "done" | "cancelled"
+/**
+ * A proposed plan, or none.
+ */
+export type PlanSuggestion = { 
+/**
+ * `None`: nothing to plan.
+ */
+action: PlanAction | null; target_date: string | null; 
+/**
+ * The fiscal year the work (and its budget) falls in.
+ */
+fiscal_year: FiscalYear | null; 
+/**
+ * Isolation or continued operation should be watched by network monitoring.
+ */
+with_monitoring: boolean; reason: string }
+/**
+ * A stored planned action.
+ */
+export type PlannedAction = { id: PlanId; fields: PlanFields; created_at: string; updated_at: string }
 export type PreviewRow = { 
 /**
  * Spreadsheet row number (header = 1).
@@ -1450,6 +1920,14 @@ status: RiskStatus; notes: string | null; acceptance: Acceptance | null;
  */
 overdue: boolean; method_version: string }
 /**
+ * One field of one release that an import changed.
+ */
+export type ReleaseChange = { release_id: string; label: string; 
+/**
+ * The field in words ("end of security support").
+ */
+field: string; before: string; after: string }
+/**
  * Whether and how the vendor reaches the device remotely.
  */
 export type RemoteAccess = "none" | "on_request" | "always_on" | "unknown"
@@ -1552,6 +2030,19 @@ export type RiskUpdate = { key: string; treatment: RiskTreatment; owner: string 
  * `accepted` is refused: accepting needs [`AcceptRisk`].
  */
 status: RiskStatus; notes: string | null }
+export type Roadmap = { fiscal_start_month: number; 
+/**
+ * The current fiscal year.
+ */
+current: FiscalYear; 
+/**
+ * Every fiscal year from the earliest open action (or the current year) to the latest.
+ */
+years: BudgetYear[]; 
+/**
+ * Open actions whose target date has passed.
+ */
+overdue: PlanRow[] }
 export type RowAction = "create" | "update" | "unchanged" | "error"
 export type SaveAnswerRequest = { assessment_id: AssessmentId; input: AnswerInput }
 /**
@@ -1608,6 +2099,14 @@ export type StepState = "done" | "in_progress" | "todo" |
  * Not built yet in this version of the app.
  */
 "coming"
+/**
+ * A file kept as evidence: copied into the data folder, with its hash.
+ */
+export type StoredFile = { file_name: string; 
+/**
+ * Relative to the data folder.
+ */
+stored_path: string; sha256: string; size: number }
 export type SubjectFinding = { subject: AnswerSubject; label: string; finding: Finding }
 export type SubjectOverview = { subject: AnswerSubject; label: string; scope: Scope; counts: ProgressCounts; findings: number }
 /**
@@ -1618,6 +2117,61 @@ export type SupersededFile = { file: string; tracking_id: string;
  * The file whose revision was kept.
  */
 kept: string }
+export type SupportAssessment = { status: SupportStatus; 
+/**
+ * The day support ends (the earlier of the two), if known.
+ */
+end_date: string | null; decided_by: SupportBasis; 
+/**
+ * Days from today to `end_date` (negative once it has passed).
+ */
+days_left: number | null; 
+/**
+ * The operating system's end of security support, as the table gives it.
+ */
+os_end: SupportEnd | null; vendor_end: string | null; 
+/**
+ * Paid extended security updates, if the operating system offers them.
+ */
+extended_support_end: string | null; reason: string }
+/**
+ * Which date decided the status.
+ */
+export type SupportBasis = "operating_system" | "vendor" | 
+/**
+ * Both give the same day.
+ */
+"both" | "neither"
+export type SupportCounts = { supported: number; ending_soon: number; unsupported: number; unknown: number; patch_overdue: number; 
+/**
+ * Unsupported or ending soon, and no open planned action.
+ */
+unplanned_at_risk: number }
+/**
+ * The end of a kind of support, as endoflife.date states it.
+ */
+export type SupportEnd = 
+/**
+ * Supported up to and including this day.
+ */
+{ kind: "on"; date: string } | 
+/**
+ * Ended; the day was not published.
+ */
+{ kind: "ended" } | 
+/**
+ * No end has been announced.
+ */
+{ kind: "not_announced" }
+export type SupportStatus = "supported" | 
+/**
+ * Support ends within 12 months.
+ */
+"ending_soon" | "unsupported" | 
+/**
+ * Neither the operating system nor the vendor's date is known.
+ */
+"unknown"
 export type TAURI_CHANNEL<TSend> = null
 export type TargetInfo = { target: ImportTarget; label: string }
 /**
@@ -1633,7 +2187,25 @@ export type Topic = "governance" | "incident_response" | "backup_recovery"
  * A yes/no fact that may not be known.
  */
 export type TriState = "yes" | "no" | "unknown"
+export type UpcomingDeadline = { item: DatedItem; 
+/**
+ * Negative when overdue; 0 is today.
+ */
+days_left: number; urgency: Urgency }
+/**
+ * How close a deadline is.
+ */
+export type Urgency = 
+/**
+ * The day has passed.
+ */
+"overdue" | 
+/**
+ * Today to 30 days ahead.
+ */
+"within_30_days" | "within_90_days" | "within_365_days"
 export type Vendor = { id: VendorId; fields: VendorFields }
+export type VendorCadence = { vendor_id: VendorId; vendor_name: string; cadence_days: number | null }
 /**
  * A manufacturer or service company.
  */
