@@ -1,37 +1,8 @@
 //! `devicerisk lifecycle` with the real binary on a real SQLite file; "today" is fixed with
 //! --as-of so the results do not depend on the clock.
 
-use std::path::Path;
-use std::process::Command;
-
-use serde_json::Value;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(db: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_devicerisk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DEVICERISK_DB")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn ok_json(db: &Path, args: &[&str]) -> Value {
-    let r = run(db, args);
-    assert_eq!(r.code, 0, "{args:?}\n{}\n{}", r.stdout, r.stderr);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", r.stdout))
-}
+mod common;
+use common::*;
 
 const AS_OF: &str = "2026-06-01";
 

@@ -1,30 +1,9 @@
 //! `devicerisk report pdf|xlsx` with the real binary on a real SQLite file.
 
-use std::path::Path;
-use std::process::Command;
-
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(db: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_devicerisk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DEVICERISK_DB")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
+mod common;
+use common::*;
 
 #[test]
 fn report_pdf_and_xlsx_write_the_files_and_print_one_json_document() {

@@ -1,36 +1,9 @@
 //! `devicerisk risks` and `devicerisk device explain` with the real binary on a real SQLite file.
 
-use std::path::Path;
-use std::process::Command;
-
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(db: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_devicerisk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DEVICERISK_DB")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let r = run(db, args);
-    assert_eq!(r.code, 0, "{args:?}\n{}\n{}", r.stdout, r.stderr);
-    r.stdout
-}
+mod common;
+use common::*;
 
 fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -307,3 +307,31 @@ fn matching_is_deterministic() {
     let (_, b) = sample_matches();
     assert_eq!(a, b);
 }
+
+#[test]
+fn devices_with_the_same_facts_get_the_same_matches() {
+    let sample: Vec<DeviceFacts> = sample_devices().into_iter().map(|(_, f)| f).collect();
+    // The sample twice over, interleaved: every device has a twin at the next index.
+    let doubled: Vec<DeviceFacts> = sample.iter().flat_map(|f| [f.clone(), f.clone()]).collect();
+    let advisories = advisories("icsma");
+    let kev = kev();
+    let single = match_devices(&sample, &advisories, &kev);
+    let twice = match_devices(&doubled, &advisories, &kev);
+    assert!(!single.is_empty());
+    assert_eq!(twice.len(), 2 * single.len());
+    for m in &single {
+        for twin in [2 * m.device, 2 * m.device + 1] {
+            let copy = twice
+                .iter()
+                .find(|t| t.device == twin && t.source == m.source)
+                .unwrap_or_else(|| panic!("device {twin} lacks {:?}", m.source));
+            assert_eq!(
+                Match {
+                    device: m.device,
+                    ..copy.clone()
+                },
+                *m
+            );
+        }
+    }
+}

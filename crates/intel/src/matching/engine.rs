@@ -65,7 +65,7 @@ impl Confidence {
 }
 
 /// What the engine needs to know about a device.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct DeviceFacts {
     pub manufacturer: Option<String>,
     pub model: Option<String>,
@@ -228,8 +228,20 @@ pub fn match_devices(
     }
     let mut misspelt: HashMap<String, Vec<&str>> = HashMap::new();
 
-    let mut matches = Vec::new();
+    let mut matches: Vec<Match> = Vec::new();
+    // Devices with the same facts get the same matches: a clinic has many of one model, and
+    // preparing and evaluating a device is the costly part.
+    let mut matched_like: HashMap<&DeviceFacts, (usize, usize)> = HashMap::new();
     for (index, device) in devices.iter().enumerate() {
+        if let Some(&(start, end)) = matched_like.get(device) {
+            for k in start..end {
+                let mut copy = matches[k].clone();
+                copy.device = index as u32;
+                matches.push(copy);
+            }
+            continue;
+        }
+        let start = matches.len();
         let prepared = prepare(device);
         let candidates: Vec<usize> = match &prepared.vendor {
             Some(vendor) => {
@@ -262,6 +274,7 @@ pub fn match_devices(
                 .collect(),
         };
         if candidates.is_empty() {
+            matched_like.insert(device, (start, start));
             continue;
         }
         let mut best: HashMap<usize, (Evaluation, Vec<usize>)> = HashMap::new();
@@ -306,6 +319,7 @@ pub fn match_devices(
                 &kev_ids,
             ));
         }
+        matched_like.insert(device, (start, matches.len()));
     }
     matches.sort_by(|a, b| {
         a.device
