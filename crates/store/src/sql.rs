@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::Type;
 use rusqlite::Row;
 
@@ -15,9 +15,7 @@ pub(crate) fn opt_ts(at: Option<DateTime<Utc>>) -> Option<String> {
 }
 
 pub(crate) fn date(day: Option<NaiveDate>) -> Option<String> {
-    // Written by hand: chrono's `format` parses its pattern on every call, which shows in
-    // a 10,000-device import.
-    day.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+    day.map(devicerisk_core::validate::iso_date)
 }
 
 fn bad(index: usize, what: &str, value: &str) -> rusqlite::Error {

@@ -173,13 +173,7 @@ pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<(), IntelError> {
                     Cell::Text(Cow::Owned(value)) => {
                         Cow::Owned(neutralize_formula(&value).into_owned())
                     }
-                    // By hand: chrono's `format` parses its pattern on every call.
-                    Cell::Date(Some(date)) => Cow::Owned(format!(
-                        "{:04}-{:02}-{:02}",
-                        date.year(),
-                        date.month(),
-                        date.day()
-                    )),
+                    Cell::Date(Some(date)) => Cow::Owned(devicerisk_core::validate::iso_date(date)),
                     Cell::Date(None) => Cow::Borrowed(""),
                 });
             }
