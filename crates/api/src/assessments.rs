@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use devicerisk_core::lifecycle::{DatedItem, DeadlineKind};
 use devicerisk_core::questionnaire::{
     self as q, Answer, AnswerSubject, Answers, Assessment, AssessmentError, AssessmentId,
     AssessmentStatus, ProgressCounts, QuestionSet, Questionnaire, Scope, SignOff,
@@ -199,6 +200,37 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The next yearly risk assessment: a year after the latest final assessment was signed
+/// off (HIPAA's periodic review; DESIGN.md practice 7). None before the first one is final:
+/// the home checklist asks for that one.
+pub(crate) fn annual_review_item(db: &Db<'_>) -> ApiResult<Option<DatedItem>> {
+    let latest = db
+        .assessments()?
+        .into_iter()
+        .filter(|a| a.assessment.status == AssessmentStatus::Final)
+        .max_by_key(|a| (a.finalized_at, a.assessment.started_on));
+    Ok(latest.map(|a| {
+        let done = a
+            .assessment
+            .sign_off
+            .as_ref()
+            .map(|s| s.signed_on)
+            .unwrap_or(a.assessment.started_on);
+        DatedItem {
+            kind: DeadlineKind::Review,
+            // 29 February signs off to 28 February next year.
+            date: done
+                .checked_add_months(chrono::Months::new(12))
+                .unwrap_or(done),
+            title: format!(
+                "Annual risk assessment due (last: \"{}\", {done})",
+                a.assessment.title
+            ),
+            subject_id: Some(a.assessment.id.to_string()),
+        }
+    }))
 }
 
 /// A file name safe to create inside the evidence folder: no folders, no control characters.

@@ -1054,11 +1054,13 @@ impl Api {
     }
 
     /// Deadlines within `window` (and every overdue one): end of support, open planned
-    /// actions, patches due.
+    /// actions, patches due, risk acceptances expiring, risk review dates and the next annual
+    /// risk assessment. `subject_id` is a device id, a risk key or an assessment id by kind.
     pub fn lifecycle_deadlines(&self, window: DeadlineWindow) -> ApiResult<Vec<UpcomingDeadline>> {
         let db = self.store.db();
         let ctx = Context::load(self, &db)?;
-        let mut items = Vec::new();
+        let mut items = self.risk_deadline_items(&db)?;
+        items.extend(crate::assessments::annual_review_item(&db)?);
         let devices = in_use(db.devices()?);
         let names: HashMap<DeviceId, String> = devices
             .iter()

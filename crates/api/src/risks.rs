@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use devicerisk_core::lifecycle::{DatedItem, DeadlineKind};
 use devicerisk_core::questionnaire::{self as q, AnswerSubject};
 use devicerisk_core::risk::{
     assess, device_findings, factor_of_key, finding_key, finding_text, what_would_lower, Method,
@@ -490,6 +491,44 @@ impl Api {
             .into_iter()
             .filter(|r| matches(r, &filter))
             .collect())
+    }
+
+    /// The register's dated items for the upcoming deadlines: every acceptance's expiry
+    /// (an expired one stays listed as overdue until someone decides again) and the review
+    /// date of every risk not closed. Subject ids are risk keys.
+    pub(crate) fn risk_deadline_items(&self, db: &Db<'_>) -> ApiResult<Vec<DatedItem>> {
+        let computed = self.compute_register(db)?;
+        let mut items = Vec::new();
+        for risk in computed
+            .risks
+            .iter()
+            .filter(|r| r.status != RiskStatus::Closed)
+        {
+            if let Some(acceptance) = risk
+                .acceptance
+                .as_ref()
+                .filter(|_| risk.treatment == RiskTreatment::Accept)
+            {
+                items.push(DatedItem {
+                    kind: DeadlineKind::RiskAcceptanceExpiry,
+                    date: acceptance.expires,
+                    title: format!(
+                        "Acceptance of \"{}\" by {} expires",
+                        risk.title, acceptance.approver
+                    ),
+                    subject_id: Some(risk.key.clone()),
+                });
+            }
+            if let Some(review) = risk.review_date {
+                items.push(DatedItem {
+                    kind: DeadlineKind::Review,
+                    date: review,
+                    title: format!("Review risk \"{}\"", risk.title),
+                    subject_id: Some(risk.key.clone()),
+                });
+            }
+        }
+        Ok(items)
     }
 
     /// One risk of the register by its key.

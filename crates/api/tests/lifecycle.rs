@@ -627,3 +627,137 @@ fn an_operating_system_past_its_end_of_support_counts_in_the_risk_method() {
         new_risk.points
     );
 }
+
+#[test]
+fn deadlines_name_risk_acceptances_review_dates_and_the_next_annual_assessment() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open_at(&dir.path().join("db.sqlite3"));
+    let window = |w| {
+        api.lifecycle_deadlines(w)
+            .unwrap()
+            .into_iter()
+            .map(|d| {
+                (
+                    d.item.kind,
+                    d.item.date,
+                    d.item.subject_id.unwrap_or_default(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    api.create_device(DeviceFields {
+        name: "Pump A".into(),
+        category: DeviceCategory::InfusionPump,
+        connectivity: vec![Connectivity::Wired],
+        default_credentials_changed: TriState::No,
+        ..DeviceFields::default()
+    })
+    .unwrap();
+    const CREDS: &str = "factor:default_credentials_unchanged";
+    assert!(
+        window(DeadlineWindow::Days365)
+            .iter()
+            .all(|(kind, ..)| *kind != DeadlineKind::RiskAcceptanceExpiry),
+        "nothing accepted yet"
+    );
+
+    api.accept_risk(AcceptRisk {
+        key: CREDS.into(),
+        approver: "Dr. Rivera, COO".into(),
+        reason: "Vendor firmware with password change due in Q3".into(),
+        expires: Some(day(2026, 8, 15)),
+    })
+    .unwrap();
+    let manual = api
+        .add_manual_risk(NewManualRisk {
+            title: "Nurse-call server in a shared closet".into(),
+            likelihood: 3,
+            impact: 3,
+            ..NewManualRisk::default()
+        })
+        .unwrap();
+    let saved = api.get_risk(manual.key.clone()).unwrap();
+    api.save_risk(RiskUpdate {
+        key: manual.key.clone(),
+        treatment: RiskTreatment::Mitigate,
+        owner: Some("Facilities".into()),
+        due_date: None,
+        review_date: Some(day(2026, 6, 20)),
+        status: saved.status,
+        notes: None,
+    })
+    .unwrap();
+
+    // 30 days: the review on 20 June; 90 days adds the acceptance expiring on 15 August.
+    let d30 = window(DeadlineWindow::Days30);
+    assert!(d30.contains(&(DeadlineKind::Review, day(2026, 6, 20), manual.key.clone())));
+    assert!(!d30
+        .iter()
+        .any(|(k, ..)| *k == DeadlineKind::RiskAcceptanceExpiry));
+    let d90 = window(DeadlineWindow::Days90);
+    assert!(d90.contains(&(
+        DeadlineKind::RiskAcceptanceExpiry,
+        day(2026, 8, 15),
+        CREDS.into()
+    )));
+    let expiry = api
+        .lifecycle_deadlines(DeadlineWindow::Days90)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.item.kind == DeadlineKind::RiskAcceptanceExpiry)
+        .unwrap();
+    assert!(
+        expiry.item.title.contains("Dr. Rivera"),
+        "{}",
+        expiry.item.title
+    );
+
+    // A final assessment signed on 1 June makes the next one due a year later.
+    let assessment = api
+        .create_assessment(NewAssessment {
+            title: "2026 annual".into(),
+            carry_forward_from: None,
+        })
+        .unwrap();
+    api.finalize_assessment(FinalizeRequest {
+        assessment_id: assessment.assessment.id,
+        name: "Ana Diaz".into(),
+        role: "COO".into(),
+        signed_on: None,
+    })
+    .unwrap();
+    assert!(!window(DeadlineWindow::Days90)
+        .iter()
+        .any(|(_, date, _)| *date == day(2027, 6, 1)));
+    assert!(window(DeadlineWindow::Days365).contains(&(
+        DeadlineKind::Review,
+        day(2027, 6, 1),
+        assessment.assessment.id.to_string()
+    )));
+
+    // Later: the expired acceptance stays listed, overdue, until someone decides again; a
+    // closed risk's review is no longer a deadline.
+    let mut later = Api::open(&dir.path().join("db.sqlite3")).unwrap();
+    later.set_today(day(2026, 9, 1));
+    let stored = later.get_risk(manual.key.clone()).unwrap();
+    later
+        .save_risk(RiskUpdate {
+            key: manual.key.clone(),
+            treatment: stored.treatment,
+            owner: stored.owner.clone(),
+            due_date: None,
+            review_date: stored.review_date,
+            status: RiskStatus::Closed,
+            notes: None,
+        })
+        .unwrap();
+    let list = later.lifecycle_deadlines(DeadlineWindow::Days30).unwrap();
+    let expired = list
+        .iter()
+        .find(|d| d.item.kind == DeadlineKind::RiskAcceptanceExpiry)
+        .unwrap();
+    assert!(expired.days_left < 0);
+    assert!(!list
+        .iter()
+        .any(|d| d.item.subject_id.as_deref() == Some(&manual.key)));
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   budgetBars,
   daysText,
+  deadlineTarget,
   filterSupport,
   formatMoney,
   moneyInput,
@@ -109,5 +110,15 @@ describe('labels', () => {
     expect(statusBadge('ending_soon')).toBe('badge warn');
     expect(statusBadge('supported')).toBe('badge ok');
     expect(statusBadge('unknown')).toBe('badge');
+  });
+});
+
+describe('deadline links', () => {
+  it('opens the risk, the assessment or the device the deadline is about', () => {
+    expect(deadlineTarget({ kind: 'risk_acceptance_expiry', subject_id: 'factor:default_credentials' })).toEqual({ name: 'risk', key: 'factor:default_credentials' });
+    expect(deadlineTarget({ kind: 'review', subject_id: 'manual:7f0c' })).toEqual({ name: 'risk', key: 'manual:7f0c' });
+    expect(deadlineTarget({ kind: 'review', subject_id: '0b9e2c1a-1111-4222-8333-944455556666' })).toEqual({ name: 'assessment', id: '0b9e2c1a-1111-4222-8333-944455556666' });
+    expect(deadlineTarget({ kind: 'end_of_support', subject_id: 'd1' })).toEqual({ name: 'device-detail', id: 'd1' });
+    expect(deadlineTarget({ kind: 'planned_action', subject_id: null })).toBeNull();
   });
 });

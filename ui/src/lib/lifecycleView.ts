@@ -1,6 +1,8 @@
 // View logic of the Lifecycle screen and the device's lifecycle panel: filters, money, the
 // roadmap timeline's geometry, labels. Pure functions, tested with vitest.
 
+import type { Screen } from './router.svelte';
+
 export type SupportStatusKey = 'supported' | 'ending_soon' | 'unsupported' | 'unknown';
 
 export interface SupportRowLike {
@@ -94,6 +96,19 @@ export const DEADLINE_LABELS: Record<string, string> = {
   risk_acceptance_expiry: 'Risk acceptance expires',
   review: 'Review',
 };
+
+/** What a deadline links to, by kind: risk deadlines name a risk key ("factor:…",
+ * "question:…", "manual:…"), the annual review an assessment id, the rest a device id. */
+export function deadlineTarget(item: {
+  kind: string;
+  subject_id: string | null;
+}): Screen | null {
+  const id = item.subject_id;
+  if (!id) return null;
+  if (/^(factor|question|manual):/.test(id)) return { name: 'risk', key: id };
+  if (item.kind === 'review') return { name: 'assessment', id };
+  return { name: 'device-detail', id };
+}
 
 /** Cents as dollars for people: 125000050 → "$1,250,000.50"; whole dollars without cents. */
 export function formatMoney(cents: number | null): string {
