@@ -22,6 +22,14 @@ pub(crate) fn display_name(path: &Path) -> String {
 
 /// Reads a whole file, refusing files over [`MAX_DOCUMENT_BYTES`] and empty ones.
 pub(crate) fn read_document(path: &Path) -> Result<(String, Vec<u8>), IntelError> {
+    read_document_up_to(path, MAX_DOCUMENT_BYTES)
+}
+
+/// Reads a whole file, refusing files over `limit` bytes (checked before reading) and empty ones.
+pub(crate) fn read_document_up_to(
+    path: &Path,
+    limit: u64,
+) -> Result<(String, Vec<u8>), IntelError> {
     let file = display_name(path);
     let io_error = |source| IntelError::Io {
         file: file.clone(),
@@ -29,22 +37,27 @@ pub(crate) fn read_document(path: &Path) -> Result<(String, Vec<u8>), IntelError
     };
     let handle = std::fs::File::open(path).map_err(io_error)?;
     let size = handle.metadata().map_err(io_error)?.len();
-    if size > MAX_DOCUMENT_BYTES {
-        return Err(too_large(&file, size));
+    if size > limit {
+        return Err(too_large(&file, size, limit));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     handle
-        .take(MAX_DOCUMENT_BYTES + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
-    check_size(&file, &bytes)?;
+    check_size_up_to(&file, &bytes, limit)?;
     Ok((file, bytes))
 }
 
 /// Refuses empty and oversized documents held in memory.
 pub(crate) fn check_size(file: &str, bytes: &[u8]) -> Result<(), IntelError> {
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(too_large(file, bytes.len() as u64));
+    check_size_up_to(file, bytes, MAX_DOCUMENT_BYTES)
+}
+
+/// Refuses empty documents and those over `limit` bytes.
+pub(crate) fn check_size_up_to(file: &str, bytes: &[u8], limit: u64) -> Result<(), IntelError> {
+    if bytes.len() as u64 > limit {
+        return Err(too_large(file, bytes.len() as u64, limit));
     }
     if strip_bom(bytes).iter().all(u8::is_ascii_whitespace) {
         return Err(IntelError::Empty {
@@ -54,11 +67,13 @@ pub(crate) fn check_size(file: &str, bytes: &[u8]) -> Result<(), IntelError> {
     Ok(())
 }
 
-fn too_large(file: &str, size: u64) -> IntelError {
+fn too_large(file: &str, size: u64, limit: u64) -> IntelError {
     IntelError::TooLarge {
         file: file.to_string(),
         megabytes: size as f64 / (1024.0 * 1024.0),
-        limit_mb: (MAX_DOCUMENT_BYTES / (1024 * 1024)) as u32,
+        limit_mb: (limit / (1024 * 1024)) as u32,
+        hint: "is it the right file? catalogs, advisories and SBOMs of one product are far smaller"
+            .to_string(),
     }
 }
 

@@ -20,11 +20,13 @@ pub enum IntelError {
     },
     #[error("'{file}' is empty: it holds no header row and no devices")]
     Empty { file: String },
-    #[error("'{file}' is {megabytes:.1} MB; files over {limit_mb} MB are refused (split the inventory or remove embedded pictures)")]
+    #[error("'{file}' is {megabytes:.1} MB; files over {limit_mb} MB are refused ({hint})")]
     TooLarge {
         file: String,
         megabytes: f64,
         limit_mb: u32,
+        /// What to do about it, for this kind of file.
+        hint: String,
     },
     #[error("'{file}' is not a spreadsheet or text inventory: {detail}")]
     NotATable { file: String, detail: String },

@@ -1,7 +1,7 @@
 //! DeviceRisk readers and writers of outside formats.
 //!
-//! Today: the device inventory as CSV/TSV/XLSX ([`inventory`]). Later issues add KEV,
-//! CSAF advisories and SBOMs here. No database access: callers pass and receive domain types.
+//! The device inventory as CSV/TSV/XLSX ([`inventory`]), the KEV catalog ([`kev`]), CSAF
+//! advisories ([`csaf`]), matching them to devices ([`matching`]), SBOMs and VEX ([`sbom`]). No database access: callers pass and receive domain types.
 
 pub mod csaf;
 mod document;
@@ -9,6 +9,7 @@ mod error;
 pub mod inventory;
 pub mod kev;
 pub mod matching;
+pub mod sbom;
 
 pub use document::MAX_DOCUMENT_BYTES;
 pub use error::IntelError;

@@ -140,6 +140,7 @@ fn too_large(file_name: &str, size: u64) -> IntelError {
         file: file_name.to_string(),
         megabytes: size as f64 / (1024.0 * 1024.0),
         limit_mb: (MAX_FILE_BYTES / (1024 * 1024)) as u32,
+        hint: "split the inventory or remove embedded pictures".to_string(),
     }
 }
 
