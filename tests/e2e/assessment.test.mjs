@@ -8,70 +8,14 @@
 // (scripts/dev test does). Same needs and overrides as inventory.test.mjs. Screenshots of the
 // answering screen (draft and final), and of any failure, go to tests/e2e/out/.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { Session, testid, waitForServer } from "./webdriver.mjs";
+import { e2eApp, outDir, TEST_TIMEOUT_MS, testid } from "./webdriver.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../..");
-const outDir = join(here, "out");
-const appPath = resolve(process.env.DEVICERISK_APP ?? join(repoRoot, "target/debug/devicerisk-app"));
-const driverPath = process.env.TAURI_DRIVER ?? join(repoRoot, ".tools/bin/tauri-driver");
-// A port of its own, so this file can run beside inventory.test.mjs.
-const port = Number(process.env.E2E_PORT_ASSESSMENT ?? 4454);
-const baseUrl = `http://127.0.0.1:${port}`;
-
-let workDir;
-let driver;
-let session;
-
-before(async () => {
-  assert.ok(existsSync(appPath), `the app is not built: ${appPath} (run scripts/dev test, or build devicerisk-app)`);
-  assert.ok(existsSync(driverPath), `tauri-driver not found at ${driverPath} (cargo install tauri-driver --version ^2 --locked --root .tools)`);
-  assert.ok(process.env.DISPLAY, "no DISPLAY: run under xvfb-run -a");
-  mkdirSync(outDir, { recursive: true });
-  workDir = mkdtempSync(join(tmpdir(), "devicerisk-e2e-assessment-"));
-  const env = { ...process.env, DEVICERISK_DB: join(workDir, "e2e.sqlite3") };
-  const log = createWriteStream(join(outDir, "tauri-driver-assessment.log"));
-  driver = spawn(driverPath, ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "pipe", "pipe"] });
-  driver.stdout.pipe(log);
-  driver.stderr.pipe(log);
-  const exited = new Promise((_, reject) => driver.once("exit", (code) => reject(new Error(`tauri-driver exited early with code ${code}; see ${join(outDir, "tauri-driver-assessment.log")}`))));
-  await Promise.race([waitForServer(baseUrl, 20000), exited]);
-});
-
-after(async () => {
-  if (session) await session.quit().catch(() => {});
-  if (driver) driver.kill();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-async function openApp() {
-  session = await Session.start(baseUrl, { browserName: "wry", "tauri:options": { application: appPath } });
-  await session.setWindowSize(1280, 860).catch(() => {});
-}
-
-async function quitApp() {
-  await session.quit();
-  session = undefined;
-}
-
-async function step(name, body) {
-  try {
-    await body();
-  } catch (error) {
-    const file = join(outDir, `failure-assessment-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
-    if (session) await session.screenshot(file).catch(() => {});
-    error.message = `step "${name}": ${error.message} (screenshot: ${file})`;
-    throw error;
-  }
-}
+const app = e2eApp("assessment", { portVar: "E2E_PORT_ASSESSMENT", defaultPort: 4454 });
+const { session, step } = app;
 
 const question = (id) => `[data-testid="question"][data-question-id="${id}"]`;
 
@@ -84,9 +28,9 @@ async function waitSaved() {
   await session.waitFor(`${testid("save-state")}[data-state="saved"]`);
 }
 
-test("assessment: answer, restart, answers kept, finalize, edits refused", { timeout: 300000 }, async () => {
+test("assessment: answer, restart, answers kept, finalize, edits refused", { timeout: TEST_TIMEOUT_MS }, async () => {
   await step("open the app on an empty database", async () => {
-    await openApp();
+    await app.open();
     await session.waitFor(testid("load-demo"), { timeoutMs: 30000 });
     await session.click(testid("start-empty"));
   });
@@ -134,8 +78,8 @@ test("assessment: answer, restart, answers kept, finalize, edits refused", { tim
   });
 
   await step("restart the app: the answers are still there", async () => {
-    await quitApp();
-    await openApp();
+    await app.quit();
+    await app.open();
     await session.click(testid("nav-assessments"));
     const rows = await session.waitUntil("one assessment row", async () => {
       const found = await session.findAll(testid("assessment-row"));

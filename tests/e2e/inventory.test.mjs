@@ -10,76 +10,19 @@
 // Overrides: DEVICERISK_APP, TAURI_DRIVER, E2E_PORT (tauri-driver's port, default 4444).
 // Screenshots of the inventory and the import preview, and of any failure, go to tests/e2e/out/.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
-import { Session, testid, waitForServer } from "./webdriver.mjs";
+import { e2eApp, outDir, repoRoot, TEST_TIMEOUT_MS, testid } from "./webdriver.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../..");
-const outDir = join(here, "out");
-const appPath = resolve(process.env.DEVICERISK_APP ?? join(repoRoot, "target/debug/devicerisk-app"));
-const driverPath = process.env.TAURI_DRIVER ?? join(repoRoot, ".tools/bin/tauri-driver");
-const port = Number(process.env.E2E_PORT ?? 4444);
-const baseUrl = `http://127.0.0.1:${port}`;
 const sampleCsv = join(repoRoot, "tests/fixtures/inventory/iomt-risk-scorer_sample_devices.csv");
 
 const added = { name: "E2E Bedside Monitor 7", manufacturer: "Mindray", model: "ePM 10" };
 
-let workDir;
-let driver;
-let session;
-
-before(async () => {
-  assert.ok(existsSync(appPath), `the app is not built: ${appPath} (run scripts/dev test, or build devicerisk-app)`);
-  assert.ok(existsSync(driverPath), `tauri-driver not found at ${driverPath} (cargo install tauri-driver --version ^2 --locked --root .tools)`);
-  assert.ok(process.env.DISPLAY, "no DISPLAY: run under xvfb-run -a");
-  mkdirSync(outDir, { recursive: true });
-  workDir = mkdtempSync(join(tmpdir(), "devicerisk-e2e-"));
-  // The app reads its database path from DEVICERISK_DB; tauri-driver passes its own environment
-  // on to the application it launches, so a fresh file here means an empty first launch.
-  const env = { ...process.env, DEVICERISK_DB: join(workDir, "e2e.sqlite3") };
-  const log = createWriteStream(join(outDir, "tauri-driver.log"));
-  driver = spawn(driverPath, ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "pipe", "pipe"] });
-  driver.stdout.pipe(log);
-  driver.stderr.pipe(log);
-  const exited = new Promise((_, reject) => driver.once("exit", (code) => reject(new Error(`tauri-driver exited early with code ${code}; see ${join(outDir, "tauri-driver.log")}`))));
-  await Promise.race([waitForServer(baseUrl, 20000), exited]);
-});
-
-after(async () => {
-  if (session) await session.quit().catch(() => {});
-  if (driver) driver.kill();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-async function openApp() {
-  session = await Session.start(baseUrl, { browserName: "wry", "tauri:options": { application: appPath } });
-  // Xvfb's screen is 1280x1024: a fixed size makes screenshots comparable between runs.
-  await session.setWindowSize(1280, 860).catch(() => {});
-}
-
-async function quitApp() {
-  await session.quit();
-  session = undefined;
-}
-
-/** Runs one step of the scenario; on failure keeps a screenshot named after the step. */
-async function step(name, body) {
-  try {
-    await body();
-  } catch (error) {
-    const file = join(outDir, `failure-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
-    if (session) await session.screenshot(file).catch(() => {});
-    error.message = `step "${name}": ${error.message} (screenshot: ${file})`;
-    throw error;
-  }
-}
+const app = e2eApp("inventory", { portVar: "E2E_PORT", defaultPort: 4444 });
+const { session, step } = app;
 
 /** First column of the sample (it has no quoted cells, so a plain split is exact). */
 function sampleDeviceNames() {
@@ -95,9 +38,9 @@ async function waitForRowCount(count) {
   return session.waitUntil(`${count} device rows`, async () => (await session.findAll(testid("device-row"))).length === count);
 }
 
-test("inventory: add, import, search, and it survives a restart", { timeout: 300000 }, async () => {
+test("inventory: add, import, search, and it survives a restart", { timeout: TEST_TIMEOUT_MS }, async () => {
   await step("open the app on an empty database", async () => {
-    await openApp();
+    await app.open();
     // First launch offers the demo clinic or an empty start.
     await session.waitFor(testid("load-demo"), { timeoutMs: 30000 });
     await session.click(testid("start-empty"));
@@ -147,8 +90,8 @@ test("inventory: add, import, search, and it survives a restart", { timeout: 300
   });
 
   await step("restart the app on the same database", async () => {
-    await quitApp();
-    await openApp();
+    await app.quit();
+    await app.open();
     await session.click(testid("nav-devices"));
     await waitForRowCount(26);
     const names = (await deviceNames()).sort();

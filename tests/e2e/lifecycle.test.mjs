@@ -9,70 +9,15 @@
 // (scripts/dev test does). Same needs and overrides as inventory.test.mjs; port
 // E2E_PORT_LIFECYCLE (default 4520). Screenshots go to tests/e2e/out/.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 
-import { Session, testid, waitForServer } from "./webdriver.mjs";
+import { e2eApp, outDir, TEST_TIMEOUT_MS, testid } from "./webdriver.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../..");
-const outDir = join(here, "out");
-const appPath = resolve(process.env.DEVICERISK_APP ?? join(repoRoot, "target/debug/devicerisk-app"));
-const driverPath = process.env.TAURI_DRIVER ?? join(repoRoot, ".tools/bin/tauri-driver");
-// A port of its own, so this file can run beside inventory.test.mjs.
-const port = Number(process.env.E2E_PORT_LIFECYCLE ?? 4520);
-const baseUrl = `http://127.0.0.1:${port}`;
-
-let workDir;
-let driver;
-let session;
-
-before(async () => {
-  assert.ok(existsSync(appPath), `the app is not built: ${appPath} (run scripts/dev test, or build devicerisk-app)`);
-  assert.ok(existsSync(driverPath), `tauri-driver not found at ${driverPath} (cargo install tauri-driver --version ^2 --locked --root .tools)`);
-  assert.ok(process.env.DISPLAY, "no DISPLAY: run under xvfb-run -a");
-  mkdirSync(outDir, { recursive: true });
-  workDir = mkdtempSync(join(tmpdir(), "devicerisk-e2e-lifecycle-"));
-  const env = { ...process.env, DEVICERISK_DB: join(workDir, "e2e.sqlite3") };
-  const log = createWriteStream(join(outDir, "tauri-driver-lifecycle.log"));
-  driver = spawn(driverPath, ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "pipe", "pipe"] });
-  driver.stdout.pipe(log);
-  driver.stderr.pipe(log);
-  const exited = new Promise((_, reject) => driver.once("exit", (code) => reject(new Error(`tauri-driver exited early with code ${code}; see ${join(outDir, "tauri-driver-lifecycle.log")}`))));
-  await Promise.race([waitForServer(baseUrl, 20000), exited]);
-});
-
-after(async () => {
-  if (session) await session.quit().catch(() => {});
-  if (driver) driver.kill();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-async function openApp() {
-  session = await Session.start(baseUrl, { browserName: "wry", "tauri:options": { application: appPath } });
-  await session.setWindowSize(1280, 860).catch(() => {});
-}
-
-async function quitApp() {
-  await session.quit();
-  session = undefined;
-}
-
-async function step(name, body) {
-  try {
-    await body();
-  } catch (error) {
-    const file = join(outDir, `failure-lifecycle-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
-    if (session) await session.screenshot(file).catch(() => {});
-    error.message = `step "${name}": ${error.message} (screenshot: ${file})`;
-    throw error;
-  }
-}
+const app = e2eApp("lifecycle", { portVar: "E2E_PORT_LIFECYCLE", defaultPort: 4520 });
+const { session, step } = app;
 
 /** Clicks the first element matching `css` whose text is `text`. */
 async function clickText(css, text) {
@@ -88,9 +33,9 @@ async function clickText(css, text) {
 const DEVICE = "ECG cart 2";
 const STEPS = ["data_wiped", "accounts_removed", "network_removed", "monitoring_removed"];
 
-test("lifecycle: status and plan, then the decommissioning checklist end to end", { timeout: 300000 }, async () => {
+test("lifecycle: status and plan, then the decommissioning checklist end to end", { timeout: TEST_TIMEOUT_MS }, async () => {
   await step("open the app and load the demo clinic", async () => {
-    await openApp();
+    await app.open();
     await session.click(testid("load-demo"));
     await session.waitFor(testid("nav-lifecycle"), { timeoutMs: 30000 });
     await session.waitUntil("the demo to load", async () => (await session.findAll(testid("load-demo"))).length === 0, { timeoutMs: 60000 });
@@ -130,7 +75,7 @@ test("lifecycle: status and plan, then the decommissioning checklist end to end"
   });
 
   await step("attach the disposal certificate by its path", async () => {
-    const certificate = join(workDir, "disposal-certificate.pdf");
+    const certificate = join(app.workDir, "disposal-certificate.pdf");
     writeFileSync(certificate, "%PDF-1.4 certificate of destruction, ECG cart 2\n");
     await session.click(testid("tick-certificate_attached"));
     await session.type(testid("tick-who"), "Green Disposal Inc.");

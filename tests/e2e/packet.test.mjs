@@ -6,81 +6,25 @@
 // `xvfb-run -a node --test tests/e2e/packet.test.mjs` (scripts/dev test does). A screenshot of
 // the finished screen, and of any failure, goes to tests/e2e/out/.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
-import { Session, testid, waitForServer } from "./webdriver.mjs";
+import { e2eApp, outDir, TEST_TIMEOUT_MS, testid } from "./webdriver.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../..");
-const outDir = join(here, "out");
-const appPath = resolve(process.env.DEVICERISK_APP ?? join(repoRoot, "target/debug/devicerisk-app"));
-const driverPath = process.env.TAURI_DRIVER ?? join(repoRoot, ".tools/bin/tauri-driver");
-// A port of its own, so this file can run beside the other e2e files.
-const port = Number(process.env.E2E_PORT_PACKET ?? 4540);
-const baseUrl = `http://127.0.0.1:${port}`;
+const app = e2eApp("packet", { portVar: "E2E_PORT_PACKET", defaultPort: 4540 });
+const { session, step } = app;
 
-let workDir;
-let driver;
-let session;
-
-before(async () => {
-  assert.ok(existsSync(appPath), `the app is not built: ${appPath} (run scripts/dev test, or build devicerisk-app)`);
-  assert.ok(existsSync(driverPath), `tauri-driver not found at ${driverPath} (cargo install tauri-driver --version ^2 --locked --root .tools)`);
-  assert.ok(process.env.DISPLAY, "no DISPLAY: run under xvfb-run -a");
-  mkdirSync(outDir, { recursive: true });
-  workDir = mkdtempSync(join(tmpdir(), "devicerisk-e2e-packet-"));
-  const env = { ...process.env, DEVICERISK_DB: join(workDir, "e2e.sqlite3") };
-  const log = createWriteStream(join(outDir, "tauri-driver-packet.log"));
-  driver = spawn(driverPath, ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "pipe", "pipe"] });
-  driver.stdout.pipe(log);
-  driver.stderr.pipe(log);
-  const exited = new Promise((_, reject) => driver.once("exit", (code) => reject(new Error(`tauri-driver exited early with code ${code}; see ${join(outDir, "tauri-driver-packet.log")}`))));
-  await Promise.race([waitForServer(baseUrl, 20000), exited]);
-});
-
-after(async () => {
-  if (session) await session.quit().catch(() => {});
-  if (driver) driver.kill();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-async function openApp() {
-  session = await Session.start(baseUrl, { browserName: "wry", "tauri:options": { application: appPath } });
-  await session.setWindowSize(1280, 860).catch(() => {});
-}
-
-async function quitApp() {
-  await session.quit();
-  session = undefined;
-}
-
-async function step(name, body) {
-  try {
-    await body();
-  } catch (error) {
-    const file = join(outDir, `failure-packet-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
-    if (session) await session.screenshot(file).catch(() => {});
-    error.message = `step "${name}": ${error.message} (screenshot: ${file})`;
-    throw error;
-  }
-}
-
-
-test("packet: generate the PDF and the workbook from the demo clinic", { timeout: 300000 }, async () => {
+test("packet: generate the PDF and the workbook from the demo clinic", { timeout: TEST_TIMEOUT_MS }, async () => {
   await step("open the app and load the demo clinic", async () => {
-    await openApp();
+    await app.open();
     await session.waitFor(testid("load-demo"), { timeoutMs: 30000 });
     await session.click(testid("load-demo"));
     await session.waitFor(testid("checklist"), { timeoutMs: 30000 });
   });
 
-  const pdf = join(workDir, "packet.pdf");
+  const pdf = join(app.workDir, "packet.pdf");
   await step("generate the PDF through the typed path", async () => {
     await session.click(testid("nav-packet"));
     await session.waitFor(testid("packet-no-assessment"));
@@ -94,7 +38,7 @@ test("packet: generate the PDF and the workbook from the demo clinic", { timeout
   });
 
   await step("generate the workbook", async () => {
-    const xlsx = join(workDir, "packet.xlsx");
+    const xlsx = join(app.workDir, "packet.xlsx");
     await session.type(testid("packet-path"), xlsx);
     await session.click(`${testid("packet-format")} option[value="xlsx"]`);
     await session.click(testid("packet-generate"));
