@@ -1,9 +1,9 @@
 //! The real `devicerisk` binary against a real SQLite file in a temporary directory.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use serde_json::Value;
+mod common;
+use common::{run, run_with_env_db, Run};
 
 /// The public 25-device sample (see tests/fixtures/inventory/PROVENANCE.md).
 fn sample_csv() -> PathBuf {
@@ -38,14 +38,7 @@ impl Workspace {
 
     /// Runs `devicerisk --db <db> ARGS` with DEVICERISK_DB unset, so only --db decides.
     fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_devicerisk"))
-            .arg("--db")
-            .arg(self.db())
-            .args(args)
-            .env_remove("DEVICERISK_DB")
-            .output()
-            .unwrap();
-        Run::from(args, output)
+        run(&self.db(), args)
     }
 
     fn device_names(&self) -> Vec<String> {
@@ -67,47 +60,6 @@ impl Workspace {
     }
 }
 
-struct Run {
-    args: String,
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn from(args: &[&str], output: Output) -> Self {
-        Run {
-            args: args.join(" "),
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
-    }
-
-    fn expect_code(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "devicerisk {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.args, self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn ok(self) -> Self {
-        self.expect_code(0)
-    }
-
-    /// stdout must be exactly one JSON document.
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "devicerisk {}: stdout is not one JSON document ({e}):\n{}",
-                self.args, self.stdout
-            )
-        })
-    }
-}
-
 #[test]
 fn init_creates_the_database_and_is_repeatable() {
     let ws = Workspace::new();
@@ -122,20 +74,10 @@ fn init_creates_the_database_and_is_repeatable() {
 fn database_path_comes_from_the_environment_without_db() {
     let ws = Workspace::new();
     let db = ws.path("from-env.sqlite3");
-    let output = Command::new(env!("CARGO_BIN_EXE_devicerisk"))
-        .args(["db-path"])
-        .env("DEVICERISK_DB", &db)
-        .output()
-        .unwrap();
-    let run = Run::from(&["db-path"], output).ok();
+    let run = run_with_env_db(&db, &["db-path"]).ok();
     assert_eq!(run.stdout.trim(), db.to_str().unwrap());
 
-    let output = Command::new(env!("CARGO_BIN_EXE_devicerisk"))
-        .args(["init"])
-        .env("DEVICERISK_DB", &db)
-        .output()
-        .unwrap();
-    Run::from(&["init"], output).ok();
+    run_with_env_db(&db, &["init"]).ok();
     assert!(db.exists());
 }
 

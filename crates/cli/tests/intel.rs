@@ -2,45 +2,26 @@
 //! a real database, the real KEV and ICSMA fixtures of the intel crate.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use serde_json::Value;
+mod common;
+use common::{ok, ok_json, run};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../intel/tests/fixtures")
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_devicerisk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DEVICERISK_DB")
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 #[test]
 fn import_match_and_decide_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("clinic.sqlite3");
-    stdout(&run(&db, &["demo", "--devices", "30"]));
+    ok(&db, &["demo", "--devices", "30"]);
     let folder = fixtures().join("csaf/icsma");
-    let text = stdout(&run(&db, &["import", "csaf", folder.to_str().unwrap()]));
+    let text = ok(&db, &["import", "csaf", folder.to_str().unwrap()]);
     assert!(text.contains("Imported 30 advisories"), "{text}");
     assert!(text.contains("ICSMA-23-194-01"), "{text}");
 
     // JSON: exactly one document.
-    let json: Value = serde_json::from_str(&stdout(&run(
+    let json = ok_json(
         &db,
         &[
             "import",
@@ -52,13 +33,11 @@ fn import_match_and_decide_from_the_command_line() {
             "--format",
             "json",
         ],
-    )))
-    .unwrap();
+    );
     assert_eq!(json["catalog_version"], "2025.08.25");
     assert_eq!(json["compared"], false);
 
-    let matches: Value =
-        serde_json::from_str(&stdout(&run(&db, &["matches", "--format", "json"]))).unwrap();
+    let matches = ok_json(&db, &["matches", "--format", "json"]);
     let list = matches.as_array().unwrap();
     let alaris = list
         .iter()
@@ -84,9 +63,9 @@ fn import_match_and_decide_from_the_command_line() {
             "not-affected",
         ],
     );
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("Justification"));
-    stdout(&run(
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("Justification"));
+    ok(
         &db,
         &[
             "decide",
@@ -99,8 +78,8 @@ fn import_match_and_decide_from_the_command_line() {
             "--justification",
             "vulnerable-code-not-present",
         ],
-    ));
-    let csv = stdout(&run(&db, &["matches", "--format", "csv"]));
+    );
+    let csv = ok(&db, &["matches", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let row = reader
         .records()
@@ -114,6 +93,6 @@ fn import_match_and_decide_from_the_command_line() {
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "[1, 2]").unwrap();
     let failed = run(&db, &["import", "csaf", bad.to_str().unwrap()]);
-    assert_eq!(failed.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&failed.stderr).contains("bad.json"));
+    assert_eq!(failed.code, 1);
+    assert!(failed.stderr.contains("bad.json"));
 }
