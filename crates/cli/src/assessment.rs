@@ -67,7 +67,8 @@ pub(crate) enum QuestionnaireCommand {
     },
 }
 
-fn parse_id(text: &str) -> Result<AssessmentId, Failure> {
+/// An assessment id as typed after `--assessment`, `--carry-forward` or as an argument.
+pub(crate) fn parse_id(text: &str) -> Result<AssessmentId, Failure> {
     text.trim().parse().map(AssessmentId).map_err(|_| {
         Failure::User(format!(
             "\"{text}\" is not an assessment id; `devicerisk assessment list` shows them"

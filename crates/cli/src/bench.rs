@@ -166,6 +166,27 @@ fn sqlite3_imports(
     Ok(Some(times))
 }
 
+/// The start of the `bench report` and `bench risk` runs: checks the counts, then makes a
+/// `devices`-device demo clinic in a temporary directory that lives as long as the `TempDir`.
+pub(crate) fn demo_clinic(
+    out: &mut impl Write,
+    devices: u32,
+    runs: u32,
+) -> Result<(tempfile::TempDir, Api), Failure> {
+    if runs == 0 || devices == 0 {
+        return Err(Failure::User(
+            "--devices and --runs must be at least 1".into(),
+        ));
+    }
+    let dir = tempfile::tempdir()
+        .map_err(|e| Failure::Internal(format!("cannot create a temporary directory: {e}")))?;
+    writeln!(out, "Generating a {devices}-device demo clinic...")?;
+    out.flush()?;
+    let api = Api::open(&dir.path().join("bench.sqlite3"))?;
+    api.load_demo(DemoOptions { devices, seed: 1 })?;
+    Ok((dir, api))
+}
+
 pub(crate) fn median(times: &mut [Duration]) -> Duration {
     times.sort();
     let middle = times.len() / 2;

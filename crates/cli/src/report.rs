@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{SubsecRound, Utc};
 use clap::{Subcommand, ValueEnum};
-use devicerisk_api::core::questionnaire::AssessmentId;
-use devicerisk_api::{Api, DemoOptions, Paper, ReportFormat, ReportRequest, ReportResult};
+use devicerisk_api::{Api, Paper, ReportFormat, ReportRequest, ReportResult};
 
-use crate::bench::{machine, median, seconds};
-use crate::{output, CliResult, Failure};
+use crate::assessment::parse_id;
+use crate::bench::{demo_clinic, machine, median, seconds};
+use crate::{output, CliResult};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum Format {
@@ -48,14 +48,6 @@ pub(crate) enum ReportCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-}
-
-fn parse_id(text: &str) -> Result<AssessmentId, Failure> {
-    text.trim().parse().map(AssessmentId).map_err(|_| {
-        Failure::User(format!(
-            "\"{text}\" is not an assessment id; `devicerisk assessment list` shows them"
-        ))
-    })
 }
 
 fn paper(arg: PaperArg) -> Paper {
@@ -127,17 +119,7 @@ const XLSX_GOAL: Duration = Duration::from_secs(2);
 
 /// `devicerisk bench report`: PDF and XLSX of a demo clinic, median of `runs`.
 pub(crate) fn bench(out: &mut impl Write, devices: u32, runs: u32) -> CliResult {
-    if runs == 0 || devices == 0 {
-        return Err(Failure::User(
-            "--devices and --runs must be at least 1".into(),
-        ));
-    }
-    let dir = tempfile::tempdir()
-        .map_err(|e| Failure::Internal(format!("cannot create a temporary directory: {e}")))?;
-    writeln!(out, "Generating a {devices}-device demo clinic...")?;
-    out.flush()?;
-    let api = Api::open(&dir.path().join("bench.sqlite3"))?;
-    api.load_demo(DemoOptions { devices, seed: 1 })?;
+    let (dir, api) = demo_clinic(out, devices, runs)?;
     let at = Utc::now().trunc_subsecs(0);
     let mut pdf_times = Vec::new();
     let mut xlsx_times = Vec::new();

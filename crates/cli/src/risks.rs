@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use clap::{Args, Subcommand, ValueEnum};
 use devicerisk_api::core::risk::{self, RiskLevel};
 use devicerisk_api::core::{RiskStatus, RiskTreatment};
-use devicerisk_api::{Api, DemoOptions, DeviceRisk, RegisterFilter, RegisterRisk};
+use devicerisk_api::{Api, DeviceRisk, RegisterFilter, RegisterRisk};
 
-use crate::bench::{machine, median};
+use crate::bench::{demo_clinic, machine, median};
 use crate::output::{json, TextTable};
 use crate::{CliResult, Failure};
 
@@ -354,17 +354,7 @@ fn explain_text(out: &mut impl Write, page: &DeviceRisk) -> CliResult {
 
 /// `devicerisk bench risk`: recomputing every device of a demo clinic.
 pub(crate) fn bench(out: &mut impl Write, devices: u32, runs: u32) -> CliResult {
-    if runs == 0 || devices == 0 {
-        return Err(Failure::User(
-            "--devices and --runs must be at least 1".into(),
-        ));
-    }
-    let dir = tempfile::tempdir()
-        .map_err(|e| Failure::Internal(format!("cannot create a temporary directory: {e}")))?;
-    writeln!(out, "Generating a {devices}-device demo clinic...")?;
-    out.flush()?;
-    let api = Api::open(&dir.path().join("bench.sqlite3"))?;
-    api.load_demo(DemoOptions { devices, seed: 1 })?;
+    let (_dir, api) = demo_clinic(out, devices, runs)?;
     let method = risk::Method::builtin();
     let inputs = api.risk_inputs()?;
 
