@@ -6,6 +6,9 @@ use chrono::NaiveDate;
 use devicerisk_api::core::*;
 use devicerisk_api::*;
 
+mod common;
+use common::*;
+
 struct Fixture {
     api: Api,
     dir: tempfile::TempDir,
@@ -24,16 +27,6 @@ impl Fixture {
         std::fs::write(&path, text).unwrap();
         path
     }
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
-}
-
-fn open_at(path: &Path) -> Api {
-    let mut api = Api::open(path).unwrap();
-    api.set_today(today());
-    api
 }
 
 fn device(name: &str) -> DeviceFields {

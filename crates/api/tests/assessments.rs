@@ -1,22 +1,12 @@
 //! Assessment use cases against a real SQLite file: conditions, carry-forward, finalize
 //! immutability, revision history, answers linked to device fields, evidence.
 
-use std::path::Path;
-
-use chrono::NaiveDate;
 use devicerisk_api::core::questionnaire::*;
 use devicerisk_api::core::*;
 use devicerisk_api::*;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
-}
-
-fn open_at(path: &Path) -> Api {
-    let mut api = Api::open(path).unwrap();
-    api.set_today(today());
-    api
-}
+mod common;
+use common::*;
 
 fn new(api: &Api, title: &str, from: Option<AssessmentId>) -> AssessmentId {
     api.create_assessment(NewAssessment {

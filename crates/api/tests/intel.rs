@@ -3,18 +3,18 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use devicerisk_api::core::*;
 use devicerisk_api::*;
+
+mod common;
+use common::*;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../intel/tests/fixtures")
 }
 
 fn open(dir: &Path) -> Api {
-    let mut api = Api::open(&dir.join("devicerisk.sqlite3")).unwrap();
-    api.set_today(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
-    api
+    open_at(&dir.join("devicerisk.sqlite3"))
 }
 
 fn add(api: &Api, name: &str, manufacturer: &str, model: &str, version: Option<&str>) -> DeviceId {

@@ -3,26 +3,13 @@
 //! with suggestions, budget and roadmap per fiscal year, deadlines, endoflife.date import that
 //! survives reopening, and the decommission checklist.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use devicerisk_api::core::lifecycle::*;
 use devicerisk_api::core::*;
 use devicerisk_api::*;
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn today() -> NaiveDate {
-    day(2026, 6, 1)
-}
-
-fn open_at(path: &Path) -> Api {
-    let mut api = Api::open(path).unwrap();
-    api.set_today(today());
-    api
-}
+mod common;
+use common::*;
 
 fn device(api: &Api, name: &str, os: Option<(&str, &str)>, model: Option<(&str, &str)>) -> Device {
     api.create_device(DeviceFields {

@@ -2,20 +2,16 @@
 //! survive recomputation, acceptance expires by the injected "today", controls lower residual
 //! risk, and a device's explanation says why.
 
-use chrono::NaiveDate;
 use devicerisk_api::core::risk::RiskLevel;
 use devicerisk_api::core::*;
 use devicerisk_api::*;
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
+mod common;
+use common::*;
 
 fn open() -> (Api, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let mut api = Api::open(&dir.path().join("devicerisk.sqlite3")).unwrap();
-    api.set_today(day(2026, 6, 1));
-    (api, dir)
+    (open_at(&dir.path().join("devicerisk.sqlite3")), dir)
 }
 
 /// A wired device whose facts are all good except the ones a test changes.
