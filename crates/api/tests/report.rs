@@ -381,6 +381,71 @@ fn devicerisk_report_titles() -> Vec<&'static str> {
     ]
 }
 
+/// Long tables go on over many pages: each of those pages repeats the table's header, every
+/// page says "Page X of Y", and the contents give the page each section starts on.
+#[test]
+fn long_tables_repeat_their_header_and_every_page_is_numbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut api = Api::open(&dir.path().join("clinic.sqlite3")).unwrap();
+    api.set_today(today());
+    api.load_demo(DemoOptions {
+        devices: 250,
+        seed: 7,
+    })
+    .unwrap();
+    let path = dir.path().join("long.pdf");
+    let result = api
+        .write_report(
+            &ReportRequest {
+                format: ReportFormat::Pdf,
+                paper: Paper::A4,
+                assessment_id: None,
+                path: path.to_string_lossy().into_owned(),
+            },
+            generated_at(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let total = result.pages.unwrap() as usize;
+    let text = pdftotext(&path);
+    // pdftotext ends every page with a form feed.
+    let pages: Vec<&str> = text.split('\u{c}').take(total).collect();
+    assert_eq!(pages.len(), total);
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains(&format!("Page {} of {total}", i + 1)),
+            "page {} has no footer",
+            i + 1
+        );
+    }
+    let starts_on = |title: &str| -> usize {
+        let line = pages[1]
+            .lines()
+            .find(|l| l.trim_start().starts_with(title))
+            .unwrap_or_else(|| panic!("{title} is not in the contents"));
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    let (from, to) = (
+        starts_on("4. Full inventory"),
+        starts_on("5. Network segmentation"),
+    );
+    assert!(to - from >= 5, "the inventory takes pages {from} to {to}");
+    assert!(pages[from - 1].contains("4. Full inventory"));
+    for page in from..to {
+        let text = pages[page - 1];
+        assert!(
+            text.contains("Asset tag") && text.contains("Site / zone"),
+            "page {page} of the inventory has no header:\n{text}"
+        );
+    }
+    // Every device is listed once in the inventory, whichever page it falls on.
+    let inventory = pages[from - 1..to - 1].join("\n");
+    for n in 1..=250 {
+        let tag = format!("RFC-{n:05}");
+        assert_eq!(inventory.matches(&tag).count(), 1, "{tag}");
+    }
+}
+
 #[test]
 fn pdf_reparses_with_metadata_bookmarks_and_both_paper_sizes() {
     let f = fixture();

@@ -6,6 +6,7 @@
 //! gives the same packet, byte for byte for the PDF; text is printed as given, never
 //! interpreted (workbook cells are neutralised against formula injection).
 
+mod content;
 pub mod model;
 pub mod pdf;
 mod sections;
