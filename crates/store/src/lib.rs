@@ -14,6 +14,7 @@ mod intel;
 mod lifecycle;
 mod migrate;
 mod risks;
+mod sbom;
 mod sites;
 mod sql;
 mod vendors;
@@ -34,6 +35,9 @@ pub use intel::{
 pub use lifecycle::{DeviceLifecycle, EolImportRecord, ModelSupportRecord};
 pub use migrate::{Migration, MIGRATIONS};
 pub use risks::{AssignedControl, ManualRiskText, StoredAcceptance, StoredRisk};
+pub use sbom::{
+    ComponentRow, SbomAttachment, SbomRow, SbomVulnerabilityRow, VexRow, VexStatementRow,
+};
 pub use sites::SiteUsage;
 
 /// How long a write waits for another connection's lock before failing.

@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "intel",
         sql: include_str!("../migrations/0005_intel.sql"),
     },
+    Migration {
+        version: 6,
+        name: "sbom",
+        sql: include_str!("../migrations/0006_sbom.sql"),
+    },
 ];
 
 const TRACKING_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
