@@ -801,10 +801,24 @@ impl Api {
         for m in matches {
             by_device.entry(m.device_id).or_default().push(m);
         }
-        Ok(by_device
+        let mut open: HashMap<DeviceId, OpenVulnerabilities> = by_device
             .into_iter()
             .map(|(id, list)| (id, open_of(&list)))
-            .collect())
+            .collect();
+        // Open vulnerabilities of SBOM components (after VEX) count as advised ones; those
+        // in KEV also as known exploited, unless a KEV match already named the CVE.
+        for (id, sbom) in self.sbom_open_by_device(db)? {
+            let device = open.entry(id).or_default();
+            device.advisories.extend(sbom.names);
+            device.counts.advisories += sbom.count as i32;
+            for (cve, name) in sbom.known_exploited {
+                if !device.known_exploited.iter().any(|k| k.starts_with(&cve)) {
+                    device.known_exploited.push(name);
+                }
+            }
+            device.counts.known_exploited = device.known_exploited.len() as i32;
+        }
+        Ok(open)
     }
 
     /// The imported catalogs and how many devices each matched.

@@ -18,6 +18,7 @@ mod places;
 mod report;
 mod risk_types;
 mod risks;
+mod sbom;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -32,12 +33,14 @@ pub use intel::*;
 pub use lifecycle::*;
 pub use report::{packet_file, Paper, ReportFormat, ReportProgress, ReportRequest, ReportResult};
 pub use risk_types::*;
+pub use sbom::*;
 pub use types::*;
 
 /// Re-exported so front ends need only this crate.
 pub use devicerisk_core as core;
 pub use devicerisk_intel::inventory::{CellIssue, ColumnMapping, ImportTarget};
 pub use devicerisk_intel::matching::Confidence;
+pub use devicerisk_intel::sbom::{ComponentHash, SbomFormat, VexFormat, VexState};
 /// The packet's model and renderers (PDF, XLSX).
 pub use devicerisk_report as packet;
 

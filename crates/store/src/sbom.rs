@@ -403,6 +403,18 @@ impl Db<'_> {
         Ok(rows)
     }
 
+    /// The CVE ids of the imported KEV catalog, upper case (to flag component
+    /// vulnerabilities that are known exploited).
+    pub fn kev_cve_ids(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT upper(cve_id) FROM kev_entries")?;
+        let rows = stmt
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Stores a whole VEX document with its statements.
     pub fn insert_vex(&self, vex: &VexRow, statements: &[VexStatementRow]) -> Result<()> {
         self.conn

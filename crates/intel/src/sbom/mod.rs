@@ -244,6 +244,12 @@ impl Sbom {
     }
 }
 
+/// Reads a file whole with the SBOM size guard, for callers that also hash the bytes; give
+/// them to [`read_sbom_bytes`] or [`read_vex_bytes`]. Returns the file name for messages.
+pub fn read_file(path: &Path) -> Result<(String, Vec<u8>), IntelError> {
+    read_document_up_to(path, MAX_SBOM_BYTES)
+}
+
 /// Reads an SBOM file of any supported format (told apart by content, not by name).
 pub fn read_sbom(path: &Path) -> Result<Sbom, IntelError> {
     let (file, bytes) = read_document_up_to(path, MAX_SBOM_BYTES)?;
