@@ -253,8 +253,62 @@ pub(crate) fn safe_file_name(name: &str) -> String {
     }
 }
 
+/// A file the user named (an answer's evidence, a disposal certificate), read whole and named
+/// for the evidence folder of the data directory: `evidence/<12 hex of its SHA-256>/<name>`.
+pub(crate) struct EvidenceCopy {
+    pub file_name: String,
+    pub sha256: String,
+    /// Relative to the data directory.
+    pub stored_path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl EvidenceCopy {
+    pub(crate) fn read(source: &Path) -> ApiResult<Self> {
+        let bytes = std::fs::read(source).map_err(|e| {
+            let code = match e.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                    ErrorCode::BadFile
+                }
+                _ if source.is_dir() => ErrorCode::BadFile,
+                _ => ErrorCode::Io,
+            };
+            ApiError::new(code, format!("Cannot read {}: {e}.", source.display()))
+        })?;
+        let file_name = safe_file_name(
+            &source
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+        let sha256 = sha256_hex(&bytes);
+        Ok(EvidenceCopy {
+            stored_path: format!("evidence/{}/{}", &sha256[..12], file_name),
+            file_name,
+            sha256,
+            bytes,
+        })
+    }
+
+    /// Writes the copy below `data_dir`; `what` names it in the error ("evidence", ...).
+    pub(crate) fn write_into(&self, data_dir: &Path, what: &str) -> ApiResult<()> {
+        let target = data_dir.join(&self.stored_path);
+        let io = |e: std::io::Error| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("Cannot copy the {what} to {}: {e}.", target.display()),
+            )
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&target, &self.bytes).map_err(io)
+    }
+}
+
 impl Api {
-    fn data_dir(&self) -> PathBuf {
+    /// The folder of the database file, where copied evidence files live.
+    pub(crate) fn data_dir(&self) -> PathBuf {
         self.db_path()
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -599,25 +653,7 @@ impl Api {
     /// Copies a file into `<data folder>/evidence/<first 12 hex of its SHA-256>/<name>` and
     /// records it with its hash against one answer.
     pub fn attach_evidence(&self, request: AttachEvidence) -> ApiResult<EvidenceFile> {
-        let source = PathBuf::from(request.path.trim());
-        let bytes = std::fs::read(&source).map_err(|e| {
-            let code = match e.kind() {
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-                    ErrorCode::BadFile
-                }
-                _ if source.is_dir() => ErrorCode::BadFile,
-                _ => ErrorCode::Io,
-            };
-            ApiError::new(code, format!("Cannot read {}: {e}.", source.display()))
-        })?;
-        let file_name = safe_file_name(
-            &source
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
-        let sha256 = sha256_hex(&bytes);
-        let relative = format!("evidence/{}/{}", &sha256[..12], file_name);
+        let copy = EvidenceCopy::read(Path::new(request.path.trim()))?;
         let dir = self.data_dir();
         self.store.transaction(|db| {
             let stored = load(db, request.assessment_id)?;
@@ -636,24 +672,20 @@ impl Api {
                     ),
                 ));
             }
-            let target = dir.join(&relative);
-            let io = |e: std::io::Error| {
-                ApiError::new(
-                    ErrorCode::Io,
-                    format!("Cannot copy the evidence to {}: {e}.", target.display()),
-                )
-            };
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(io)?;
-            }
-            std::fs::write(&target, &bytes).map_err(io)?;
+            copy.write_into(&dir, "evidence")?;
+            let EvidenceCopy {
+                file_name,
+                sha256,
+                stored_path,
+                bytes,
+            } = &copy;
             let record = EvidenceRecord {
                 id: uuid::Uuid::new_v4(),
                 assessment_id: request.assessment_id,
                 subject: request.subject.clone(),
                 question_id: request.question_id.clone(),
                 file_name: file_name.clone(),
-                stored_path: relative.clone(),
+                stored_path: stored_path.clone(),
                 sha256: sha256.clone(),
                 size: bytes.len() as u64,
                 added_at: self.now(),

@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use devicerisk_core::lifecycle::{
@@ -21,7 +21,7 @@ use devicerisk_store::{Db, DeviceLifecycle, EolImportRecord, ModelSupportRecord}
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::assessments::{safe_file_name, sha256_hex};
+use crate::assessments::EvidenceCopy;
 use crate::places::clean;
 use crate::{Api, ApiError, ApiResult, ErrorCode};
 
@@ -455,15 +455,6 @@ fn money(cents: Option<i32>) -> String {
 }
 
 impl Api {
-    /// The data folder (beside the database), where copied files live.
-    fn lifecycle_data_dir(&self) -> PathBuf {
-        self.db_path()
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(|p| p.to_path_buf())
-            .unwrap_or_else(|| PathBuf::from("."))
-    }
-
     /// Residual risk level per device, from the risk register's method.
     fn residual_levels(&self) -> ApiResult<HashMap<DeviceId, RiskLevel>> {
         Ok(self
@@ -1143,7 +1134,7 @@ impl Api {
             .device(id)?
             .ok_or_else(|| ApiError::not_found("device", id))?;
         let done = db.decommission_steps(id)?;
-        let dir = self.lifecycle_data_dir();
+        let dir = self.data_dir();
         let steps: Vec<DecommissionStepView> = DecommissionStepKind::ALL
             .into_iter()
             .map(|step| {
@@ -1204,7 +1195,7 @@ impl Api {
             return Err(ApiError::validation("decommission step", issues));
         }
         let file = match (wants_file, path) {
-            (true, Some(path)) => Some(self.copy_certificate(path)?),
+            (true, Some(path)) => Some(Self::read_certificate(path)?),
             _ => None,
         };
         self.store.transaction(|db| {
@@ -1220,23 +1211,10 @@ impl Api {
                     ),
                 ));
             }
-            let (file, bytes) = match file.clone() {
-                Some((f, b)) => (Some(f), Some(b)),
-                None => (None, None),
-            };
-            if let (Some(f), Some(bytes)) = (&file, bytes) {
-                let target = self.lifecycle_data_dir().join(&f.stored_path);
-                let io = |e: std::io::Error| {
-                    ApiError::new(
-                        ErrorCode::Io,
-                        format!("Cannot copy the certificate to {}: {e}.", target.display()),
-                    )
-                };
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(io)?;
-                }
-                std::fs::write(&target, bytes).map_err(io)?;
+            if let Some((_, copy)) = &file {
+                copy.write_into(&self.data_dir(), "certificate")?;
             }
+            let file = file.as_ref().map(|(f, _)| f.clone());
             let record = DecommissionStepRecord {
                 device_id: input.device_id,
                 step: input.step,
@@ -1267,36 +1245,19 @@ impl Api {
         self.decommission_checklist(input.device_id)
     }
 
-    fn copy_certificate(&self, path: &str) -> ApiResult<(StoredFile, Vec<u8>)> {
-        let source = PathBuf::from(path);
-        let bytes = std::fs::read(&source).map_err(|e| {
-            ApiError::new(
-                ErrorCode::BadFile,
-                format!("Cannot read {}: {e}.", source.display()),
-            )
+    /// Reads the certificate before the transaction; it is written inside it.
+    fn read_certificate(path: &str) -> ApiResult<(StoredFile, EvidenceCopy)> {
+        let copy = EvidenceCopy::read(Path::new(path))?;
+        let size = u32::try_from(copy.bytes.len()).map_err(|_| {
+            ApiError::new(ErrorCode::BadFile, format!("{path} is larger than 4 GB."))
         })?;
-        let file_name = safe_file_name(
-            &source
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
-        let sha256 = sha256_hex(&bytes);
-        let size = u32::try_from(bytes.len()).map_err(|_| {
-            ApiError::new(
-                ErrorCode::BadFile,
-                format!("{} is larger than 4 GB.", source.display()),
-            )
-        })?;
-        Ok((
-            StoredFile {
-                stored_path: format!("evidence/{}/{}", &sha256[..12], file_name),
-                file_name,
-                sha256,
-                size,
-            },
-            bytes,
-        ))
+        let file = StoredFile {
+            file_name: copy.file_name.clone(),
+            stored_path: copy.stored_path.clone(),
+            sha256: copy.sha256.clone(),
+            size,
+        };
+        Ok((file, copy))
     }
 
     /// Un-ticks a step (a mistake), while the device is not yet decommissioned.

@@ -523,6 +523,22 @@ fn the_decommission_checklist_records_who_and_when_and_keeps_the_device_in_histo
     );
     let err = step(DecommissionStepKind::CertificateAttached, None).unwrap_err();
     assert_eq!(err.field_issues[0].field, "certificate_path");
+    // A certificate that cannot be read is the user's file problem, named, and records nothing.
+    let missing = dir.path().join("no such certificate.pdf");
+    let err = step(
+        DecommissionStepKind::CertificateAttached,
+        Some(missing.display().to_string()),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadFile);
+    assert!(
+        err.message.contains("no such certificate.pdf"),
+        "{}",
+        err.message
+    );
+    assert!(api.decommission_checklist(d.id).unwrap().steps[4]
+        .done
+        .is_none());
 
     let cert = dir.path().join("disposal certificate.pdf");
     std::fs::write(&cert, b"%PDF-1.4 certificate of destruction").unwrap();
