@@ -298,6 +298,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         risks::save_risk,
         risks::accept_risk,
         risks::add_manual_risk,
+        risks::edit_manual_risk,
         risks::delete_manual_risk,
         risks::device_risk,
         risks::risk_controls,

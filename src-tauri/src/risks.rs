@@ -2,8 +2,8 @@
 
 use devicerisk_api::core::DeviceId;
 use devicerisk_api::{
-    AcceptRisk, ControlAssignment, ControlChange, ControlInfo, DeviceRisk, NewManualRisk,
-    RegisterFilter, RegisterRisk, RiskOverview, RiskUpdate,
+    AcceptRisk, ControlAssignment, ControlChange, ControlInfo, DeviceRisk, ManualRiskEdit,
+    NewManualRisk, RegisterFilter, RegisterRisk, RiskOverview, RiskUpdate,
 };
 use tauri::State;
 
@@ -55,6 +55,15 @@ pub(crate) async fn add_manual_risk(
     request: NewManualRisk,
 ) -> CmdResult<RegisterRisk> {
     state.with(|api| api.add_manual_risk(request))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub(crate) async fn edit_manual_risk(
+    state: State<'_, AppState>,
+    edit: ManualRiskEdit,
+) -> CmdResult<RegisterRisk> {
+    state.with(|api| api.edit_manual_risk(edit))
 }
 
 #[tauri::command]

@@ -225,6 +225,19 @@ pub struct NewManualRisk {
     pub notes: Option<String>,
 }
 
+/// New words, rating and devices of a risk added by hand; its decisions are kept.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Type)]
+pub struct ManualRiskEdit {
+    pub key: String,
+    pub title: String,
+    pub threat: Option<String>,
+    pub vulnerability: Option<String>,
+    /// 1-5, as on the method's scales.
+    pub likelihood: u8,
+    pub impact: u8,
+    pub device_ids: Vec<DeviceId>,
+}
+
 /// Accepting a risk: all three are required; accepted on "today".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Type)]
 pub struct AcceptRisk {

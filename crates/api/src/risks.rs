@@ -24,8 +24,8 @@ use crate::places::{clean, count};
 use crate::{
     AcceptRisk, Acceptance, AffectedDevice, Api, ApiError, ApiResult, ControlAssignment,
     ControlChange, ControlInfo, DeviceControl, DeviceRisk, DeviceRiskLevel, ErrorCode, LevelCount,
-    NewManualRisk, RegisterFilter, RegisterRisk, RiskControl, RiskOrigin, RiskOverview, RiskRef,
-    RiskUpdate,
+    ManualRiskEdit, NewManualRisk, RegisterFilter, RegisterRisk, RiskControl, RiskOrigin,
+    RiskOverview, RiskRef, RiskUpdate,
 };
 
 fn method() -> &'static Method {
@@ -122,6 +122,45 @@ fn decide(
             .iter()
             .flatten()
             .any(|d| *d < today);
+}
+
+/// What a risk added by hand needs: a title, a rating on the method's 1-5 scales and
+/// devices that exist.
+fn check_manual(
+    db: &Db<'_>,
+    title: &str,
+    likelihood: u8,
+    impact: u8,
+    device_ids: &[DeviceId],
+) -> ApiResult<()> {
+    let mut issues = Vec::new();
+    if title.is_empty() {
+        issues.push(FieldIssue::new(
+            "title",
+            "is required: say what could go wrong, e.g. \"Reception PC shared by all staff\"",
+        ));
+    }
+    for (field, value) in [("likelihood", likelihood), ("impact", impact)] {
+        if !(1..=5).contains(&value) {
+            issues.push(FieldIssue::new(
+                field,
+                format!("must be 1 to 5 on the method's scale, not {value}"),
+            ));
+        }
+    }
+    for id in device_ids {
+        if db.device(*id)?.is_none() {
+            issues.push(FieldIssue::new(
+                "device_ids",
+                format!("has {id}, which is not a device"),
+            ));
+        }
+    }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation("risk", issues))
+    }
 }
 
 fn blank_risk(key: String, origin: RiskOrigin) -> RegisterRisk {
@@ -895,36 +934,13 @@ impl Api {
     /// Adds a risk by hand (likelihood and impact rated by the user on the method's scales).
     pub fn add_manual_risk(&self, request: NewManualRisk) -> ApiResult<RegisterRisk> {
         let title = request.title.trim().to_string();
-        let mut issues = Vec::new();
-        if title.is_empty() {
-            issues.push(FieldIssue::new(
-                "title",
-                "is required: say what could go wrong, e.g. \"Reception PC shared by all staff\"",
-            ));
-        }
-        for (field, value) in [
-            ("likelihood", request.likelihood),
-            ("impact", request.impact),
-        ] {
-            if !(1..=5).contains(&value) {
-                issues.push(FieldIssue::new(
-                    field,
-                    format!("must be 1 to 5 on the method's scale, not {value}"),
-                ));
-            }
-        }
-        let db = self.store.db();
-        for id in &request.device_ids {
-            if db.device(*id)?.is_none() {
-                issues.push(FieldIssue::new(
-                    "device_ids",
-                    format!("has {id}, which is not a device"),
-                ));
-            }
-        }
-        if !issues.is_empty() {
-            return Err(ApiError::validation("risk", issues));
-        }
+        check_manual(
+            &self.store.db(),
+            &title,
+            request.likelihood,
+            request.impact,
+            &request.device_ids,
+        )?;
         let key = format!("manual:{}", uuid::Uuid::new_v4());
         let now = self.now();
         let row = StoredRisk {
@@ -1013,6 +1029,54 @@ impl Api {
                 "risk",
                 &key,
                 &format!("Risk {key} accepted by {approver} until {expires}: {reason}"),
+            )
+        })?;
+        self.get_risk(key)
+    }
+
+    /// Changes what a risk added by hand says and how it is rated (finding risks are rated by
+    /// the method from device facts, so only their decisions can change).
+    pub fn edit_manual_risk(&self, edit: ManualRiskEdit) -> ApiResult<RegisterRisk> {
+        let key = edit.key.trim().to_string();
+        if !key.starts_with("manual:") {
+            return Err(ApiError::new(
+                ErrorCode::Validation,
+                "Only risks added by hand can be edited; a risk found from device facts is rated by the method.",
+            ));
+        }
+        let title = edit.title.trim().to_string();
+        self.store.transaction(|db| {
+            let mut row = db
+                .stored_risk(&key)?
+                .ok_or_else(|| ApiError::not_found("risk", &key))?;
+            check_manual(db, &title, edit.likelihood, edit.impact, &edit.device_ids)?;
+            let before = row.manual.clone();
+            row.manual = Some(ManualRiskText {
+                title: title.clone(),
+                threat: clean(edit.threat.clone()),
+                vulnerability: clean(edit.vulnerability.clone()),
+                likelihood: edit.likelihood,
+                impact: edit.impact,
+            });
+            row.device_ids = edit.device_ids.clone();
+            row.updated_at = self.now();
+            db.put_risk(&row)?;
+            let rating = match before {
+                Some(b) if (b.likelihood, b.impact) != (edit.likelihood, edit.impact) => format!(
+                    "; rated {}×{} (was {}×{})",
+                    edit.likelihood, edit.impact, b.likelihood, b.impact
+                ),
+                _ => String::new(),
+            };
+            self.audit(
+                db,
+                "update",
+                "risk",
+                &key,
+                &format!(
+                    "Risk {key} edited: \"{title}\", {} device(s){rating}",
+                    edit.device_ids.len()
+                ),
             )
         })?;
         self.get_risk(key)

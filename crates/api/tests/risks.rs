@@ -431,6 +431,51 @@ fn manual_risks_are_rated_by_hand_and_overview_counts_every_open_risk() {
     let devices: u32 = overview.by_level.iter().map(|l| l.devices).sum();
     assert_eq!(devices, 1);
 
+    // Editing keeps the decisions and moves the risk on the heat map.
+    api.save_risk(RiskUpdate {
+        key: manual.key.clone(),
+        treatment: RiskTreatment::Mitigate,
+        owner: Some("Front desk lead".into()),
+        ..RiskUpdate::default()
+    })
+    .unwrap();
+    let edit = |likelihood, impact, title: &str| ManualRiskEdit {
+        key: manual.key.clone(),
+        title: title.into(),
+        threat: Some("A visitor uses the unlocked PC".into()),
+        vulnerability: Some("No screen lock".into()),
+        likelihood,
+        impact,
+        device_ids: vec![],
+    };
+    let err = api.edit_manual_risk(edit(0, 3, "")).unwrap_err();
+    let fields: Vec<_> = err.field_issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["title", "likelihood"]);
+    assert_eq!(risk(&api, &manual.key).likelihood, 4, "nothing saved");
+    let edited = api
+        .edit_manual_risk(edit(2, 5, "Reception PC without a screen lock"))
+        .unwrap();
+    assert_eq!((edited.likelihood, edited.impact), (2, 5));
+    assert_eq!(edited.title, "Reception PC without a screen lock");
+    assert_eq!(edited.vulnerability, "No screen lock");
+    assert!(edited.devices.is_empty());
+    assert_eq!(edited.treatment, RiskTreatment::Mitigate);
+    assert_eq!(edited.owner.as_deref(), Some("Front desk lead"));
+    assert_eq!(api.risk_overview().unwrap().inherent[1][4], 1);
+    let log = api.audit_log(5).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.entity_id == manual.key && e.summary.contains("rated 2×5 (was 4×3)")),
+        "{log:?}"
+    );
+    let finding = api
+        .edit_manual_risk(ManualRiskEdit {
+            key: DEFAULT_CREDS.into(),
+            ..edit(3, 3, "x")
+        })
+        .unwrap_err();
+    assert_eq!(finding.code, ErrorCode::Validation);
+
     api.delete_manual_risk(manual.key.clone()).unwrap();
     assert_eq!(
         api.get_risk(manual.key).unwrap_err().code,

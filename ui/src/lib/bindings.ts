@@ -417,6 +417,14 @@ async addManualRisk(request: NewManualRisk) : Promise<Result<RegisterRisk, ApiEr
     else return { status: "error", error: e  as any };
 }
 },
+async editManualRisk(edit: ManualRiskEdit) : Promise<Result<RegisterRisk, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("edit_manual_risk", { edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async deleteManualRisk(key: string) : Promise<Result<null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("delete_manual_risk", { key }) };
@@ -1574,6 +1582,14 @@ table_attribution: string; table_snapshot: string;
  * endoflife.date files imported by the user, oldest first.
  */
 imports: EolImportInfo[] }
+/**
+ * New words, rating and devices of a risk added by hand; its decisions are kept.
+ */
+export type ManualRiskEdit = { key: string; title: string; threat: string | null; vulnerability: string | null; 
+/**
+ * 1-5, as on the method's scales.
+ */
+likelihood: number; impact: number; device_ids: DeviceId[] }
 /**
  * How sure a match is.
  */
