@@ -14,6 +14,7 @@ mod lifecycle;
 mod output;
 mod report;
 mod risks;
+mod sbom;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -96,6 +97,9 @@ enum Command {
     /// One device's risk: `device explain ID`.
     #[command(subcommand)]
     Device(risks::DeviceCommand),
+    /// SBOMs attached to devices and models, their components, and VEX documents.
+    #[command(subcommand)]
+    Sbom(sbom::SbomCommand),
 }
 
 #[derive(Subcommand)]
@@ -123,6 +127,17 @@ enum ImportCommand {
         path: PathBuf,
         #[arg(long, value_enum, default_value_t = intel::Format::Table)]
         format: intel::Format,
+    },
+    /// Attach an SBOM (CycloneDX JSON/XML 1.2-1.7, SPDX 2.2/2.3 JSON or tag-value) to a
+    /// device (--device ID or asset tag) or to every device of a model (--model "MANUFACTURER|MODEL").
+    /// The same document attached again replaces the earlier one.
+    Sbom(sbom::ImportSbomArgs),
+    /// Import a VEX document (CycloneDX VEX or CSAF VEX): it sets the status of component
+    /// vulnerabilities in attached SBOMs.
+    Vex {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = sbom::Format::Table)]
+        format: sbom::Format,
     },
 }
 
@@ -363,6 +378,11 @@ fn run(cli: Cli) -> CliResult {
         Command::Lifecycle(command) => lifecycle::run(&db_path, &mut out, command)?,
         Command::Risks(args) => risks::register(&db_path, &mut out, args)?,
         Command::Device(command) => risks::device(&db_path, &mut out, command)?,
+        Command::Import(ImportCommand::Sbom(args)) => sbom::import_sbom(&db_path, &mut out, args)?,
+        Command::Import(ImportCommand::Vex { file, format }) => {
+            sbom::import_vex(&db_path, &mut out, &file, format)?
+        }
+        Command::Sbom(command) => sbom::run(&db_path, &mut out, command)?,
         Command::Questionnaire(command) => assessment::questionnaire(&mut out, command)?,
     }
     out.flush()?;

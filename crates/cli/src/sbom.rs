@@ -1,0 +1,405 @@
+//! `devicerisk import sbom`, `devicerisk import vex` and `devicerisk sbom list|remove|vex`:
+//! glue over the api's SBOM and VEX use cases.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Subcommand, ValueEnum};
+use devicerisk_api::{
+    Api, ComponentVulnerability, DeviceComponent, SbomImportReport, SbomSummary, SbomTarget,
+    VexImportReport, VexState,
+};
+
+use crate::output::TextTable;
+use crate::{output, CliResult, Failure};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ImportSbomArgs {
+    /// Attach to one device: its id or asset tag.
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "model",
+        conflicts_with = "model"
+    )]
+    device: Option<String>,
+    /// Attach to every device of a model: "MANUFACTURER|MODEL" (compared without case).
+    #[arg(long, value_name = "MANUFACTURER|MODEL")]
+    model: Option<String>,
+    /// CycloneDX (JSON or XML, 1.2 to 1.7) or SPDX (2.2/2.3, JSON or tag-value) file.
+    file: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SbomCommand {
+    /// Attached SBOMs; with --device, that device's components (its own SBOMs and its
+    /// model's) with their vulnerabilities after VEX.
+    List {
+        /// Device id or asset tag.
+        #[arg(long, value_name = "ID")]
+        device: Option<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Detach an SBOM (its id from `sbom list`).
+    Remove {
+        id: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Imported VEX documents.
+    Vex {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+fn target(api: &Api, device: Option<&str>, model: Option<&str>) -> Result<SbomTarget, Failure> {
+    if let Some(device) = device {
+        return Ok(SbomTarget::Device {
+            device_id: api.resolve_device(device)?,
+        });
+    }
+    let text = model.unwrap_or_default();
+    let Some((manufacturer, model)) = text.split_once('|') else {
+        return Err(Failure::User(format!(
+            "--model \"{text}\" should be \"MANUFACTURER|MODEL\", e.g. --model \"BD|Alaris 8015\""
+        )));
+    };
+    Ok(SbomTarget::Model {
+        manufacturer: manufacturer.trim().to_string(),
+        model: model.trim().to_string(),
+    })
+}
+
+pub(crate) fn import_sbom(db: &Path, out: &mut impl Write, args: ImportSbomArgs) -> CliResult {
+    let api = Api::open(db)?;
+    let target = target(&api, args.device.as_deref(), args.model.as_deref())?;
+    let report = api.import_sbom(&args.file, target)?;
+    match args.format {
+        Format::Json => output::json(out, &report)?,
+        Format::Table => sbom_report(out, &report)?,
+    }
+    Ok(())
+}
+
+fn sbom_report(out: &mut impl Write, r: &SbomImportReport) -> std::io::Result<()> {
+    let s = &r.sbom;
+    match &r.replaced {
+        Some(old) => writeln!(
+            out,
+            "Replaced {old} with {} ({})",
+            s.file_name, s.format_label
+        )?,
+        None => writeln!(out, "Attached {} ({})", s.file_name, s.format_label)?,
+    }
+    writeln!(out, "Product: {}", s.title)?;
+    writeln!(
+        out,
+        "Attached to {} ({} active device{})",
+        s.attached_to,
+        s.devices,
+        if s.devices == 1 { "" } else { "s" }
+    )?;
+    writeln!(
+        out,
+        "{} components, {} vulnerabilities listed ({} open)",
+        s.components, s.vulnerabilities, s.open_vulnerabilities
+    )?;
+    writeln!(out, "SBOM id: {}", s.id)
+}
+
+pub(crate) fn import_vex(
+    db: &Path,
+    out: &mut impl Write,
+    file: &Path,
+    format: Format,
+) -> CliResult {
+    let api = Api::open(db)?;
+    let report = api.import_vex(file)?;
+    match format {
+        Format::Json => output::json(out, &report)?,
+        Format::Table => vex_report(out, &report)?,
+    }
+    Ok(())
+}
+
+fn vex_report(out: &mut impl Write, r: &VexImportReport) -> std::io::Result<()> {
+    if let Some(old) = &r.replaced {
+        writeln!(out, "Replaced the earlier import of {old}")?;
+    }
+    writeln!(
+        out,
+        "Imported VEX {} ({}): {} statements, applied to {} components",
+        r.vex.file_name,
+        r.vex.document_id.as_deref().unwrap_or("no document id"),
+        r.vex.statements,
+        r.vex.applied_components
+    )?;
+    for a in &r.applied {
+        writeln!(
+            out,
+            "  {}  {}  {}  ({})",
+            a.vulnerability,
+            state_label(a.state),
+            a.component,
+            a.sbom_file
+        )?;
+    }
+    if !r.unmatched.is_empty() {
+        writeln!(
+            out,
+            "{} statements name nothing attached (kept; they apply once such an SBOM is attached):",
+            r.unmatched.len()
+        )?;
+        for u in &r.unmatched {
+            writeln!(out, "  {} at {}: {}", u.vulnerability, u.place, u.target)?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn state_label(state: VexState) -> &'static str {
+    match state {
+        VexState::Affected => "affected",
+        VexState::UnderInvestigation => "under investigation",
+        VexState::Fixed => "fixed",
+        VexState::NotAffected => "not affected",
+        VexState::Unknown => "not analysed",
+    }
+}
+
+fn vulnerability_cell(list: &[ComponentVulnerability]) -> String {
+    list.iter()
+        .map(|v| format!("{}: {}", v.id, state_label(v.state)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub(crate) fn run(db: &Path, out: &mut impl Write, command: SbomCommand) -> CliResult {
+    let api = Api::open(db)?;
+    match command {
+        SbomCommand::List {
+            device: Some(device),
+            format,
+        } => {
+            let id = api.resolve_device(&device)?;
+            let seen = api.device_sboms(id)?;
+            match format {
+                ListFormat::Json => output::json(out, &seen)?,
+                ListFormat::Csv => component_csv(out, &seen.components)?,
+                ListFormat::Table => {
+                    if seen.sboms.is_empty() {
+                        writeln!(out, "No SBOM is attached to this device or its model.")?;
+                        return Ok(());
+                    }
+                    let mut table = TextTable::new(vec![
+                        "Component",
+                        "Version",
+                        "Supplier",
+                        "purl",
+                        "Licence",
+                        "Vulnerabilities",
+                        "SBOM",
+                    ]);
+                    for c in &seen.components {
+                        table.push(vec![
+                            if c.is_subject {
+                                format!("{} (product)", c.name)
+                            } else {
+                                c.name.clone()
+                            },
+                            c.version.clone().unwrap_or_default(),
+                            c.supplier.clone().unwrap_or_default(),
+                            c.purl.clone().unwrap_or_default(),
+                            c.licenses.join(", "),
+                            vulnerability_cell(&c.vulnerabilities),
+                            c.sbom_file.clone(),
+                        ]);
+                    }
+                    table.write(out)?;
+                    writeln!(
+                        out,
+                        "{} components in {} SBOM(s); {} open vulnerabilities count in the device's risk.",
+                        seen.components.len(),
+                        seen.sboms.len(),
+                        seen.open.len()
+                    )?;
+                }
+            }
+        }
+        SbomCommand::List {
+            device: None,
+            format,
+        } => {
+            let list = api.list_sboms()?;
+            match format {
+                ListFormat::Json => output::json(out, &list)?,
+                ListFormat::Csv => sbom_csv(out, &list)?,
+                ListFormat::Table => {
+                    let mut table = TextTable::new(vec![
+                        "File",
+                        "Format",
+                        "Product",
+                        "Attached to",
+                        "Devices",
+                        "Components",
+                        "Open vulns",
+                        "Id",
+                    ]);
+                    for s in &list {
+                        table.push(vec![
+                            s.file_name.clone(),
+                            s.format_label.clone(),
+                            s.title.clone(),
+                            s.attached_to.clone(),
+                            s.devices.to_string(),
+                            s.components.to_string(),
+                            s.open_vulnerabilities.to_string(),
+                            s.id.clone(),
+                        ]);
+                    }
+                    table.write(out)?;
+                }
+            }
+        }
+        SbomCommand::Remove { id, format } => {
+            api.delete_sbom(id.trim())?;
+            match format {
+                Format::Json => output::json(out, &serde_json::json!({ "removed": id.trim() }))?,
+                Format::Table => writeln!(out, "Detached SBOM {}", id.trim())?,
+            }
+        }
+        SbomCommand::Vex { format } => {
+            let list = api.list_vex()?;
+            match format {
+                Format::Json => output::json(out, &list)?,
+                Format::Table => {
+                    let mut table = TextTable::new(vec![
+                        "File",
+                        "Format",
+                        "Document id",
+                        "Statements",
+                        "Applied to",
+                        "Id",
+                    ]);
+                    for v in &list {
+                        table.push(vec![
+                            v.file_name.clone(),
+                            v.format.key().to_string(),
+                            v.document_id.clone().unwrap_or_default(),
+                            v.statements.to_string(),
+                            format!("{} components", v.applied_components),
+                            v.id.clone(),
+                        ]);
+                    }
+                    table.write(out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn csv_error(e: csv::Error) -> Failure {
+    Failure::Internal(format!("cannot write CSV: {e}"))
+}
+
+fn component_csv(out: &mut impl Write, list: &[DeviceComponent]) -> CliResult {
+    let mut w = csv::Writer::from_writer(&mut *out);
+    w.write_record([
+        "sbom_file",
+        "from_model",
+        "is_product",
+        "kind",
+        "name",
+        "group",
+        "version",
+        "supplier",
+        "purl",
+        "cpe",
+        "licenses",
+        "part_of",
+        "vulnerabilities",
+        "open_vulnerabilities",
+    ])
+    .map_err(csv_error)?;
+    for c in list {
+        let open: Vec<&str> = c
+            .vulnerabilities
+            .iter()
+            .filter(|v| v.open)
+            .map(|v| v.id.as_str())
+            .collect();
+        w.write_record([
+            c.sbom_file.clone(),
+            c.from_model.to_string(),
+            c.is_subject.to_string(),
+            c.kind.clone(),
+            c.name.clone(),
+            c.group.clone().unwrap_or_default(),
+            c.version.clone().unwrap_or_default(),
+            c.supplier.clone().unwrap_or_default(),
+            c.purl.clone().unwrap_or_default(),
+            c.cpe.clone().unwrap_or_default(),
+            c.licenses.join(" | "),
+            c.part_of.clone().unwrap_or_default(),
+            vulnerability_cell(&c.vulnerabilities),
+            open.join(" "),
+        ])
+        .map_err(csv_error)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn sbom_csv(out: &mut impl Write, list: &[SbomSummary]) -> CliResult {
+    let mut w = csv::Writer::from_writer(&mut *out);
+    w.write_record([
+        "id",
+        "file",
+        "format",
+        "product",
+        "attached_to",
+        "devices",
+        "components",
+        "vulnerabilities",
+        "open_vulnerabilities",
+        "sha256",
+        "imported_at",
+    ])
+    .map_err(csv_error)?;
+    for s in list {
+        w.write_record([
+            s.id.clone(),
+            s.file_name.clone(),
+            s.format_label.clone(),
+            s.title.clone(),
+            s.attached_to.clone(),
+            s.devices.to_string(),
+            s.components.to_string(),
+            s.vulnerabilities.to_string(),
+            s.open_vulnerabilities.to_string(),
+            s.sha256.clone(),
+            s.imported_at.to_rfc3339(),
+        ])
+        .map_err(csv_error)?;
+    }
+    w.flush()?;
+    Ok(())
+}
