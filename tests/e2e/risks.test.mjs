@@ -2,7 +2,9 @@
 //
 // Scenario (issue 4): open the app on the demo clinic, open the risk dashboard and register,
 // list the risks of a heat-map cell, accept a risk (approver, reason, expiry) and see it in the
-// register as accepted; open a device's risk page and see its explanation and what would lower it.
+// register as accepted; open a device's risk page and see its explanation and what would lower it;
+// record a control on devices picked in the device list; add a risk by hand, change its rating,
+// delete it.
 //
 // Run it under an X server: `xvfb-run -a node --test tests/e2e/risks.test.mjs` (scripts/dev test
 // does). Same needs and overrides as inventory.test.mjs. Screenshots of the dashboard, the
@@ -93,5 +95,43 @@ test("risks: heat map, accept a risk, see it accepted; a device's explanation", 
     assert.ok(factors.some((f) => /likelihood point/.test(f)), `a factor says its points in words: ${factors}`);
     await session.waitFor(testid("what-would-lower"));
     await session.screenshot(join(outDir, "risks-device.png"));
+  });
+
+  await step("record a control on two devices picked in the device list", async () => {
+    await session.click(testid("nav-devices"));
+    await session.waitFor(testid("device-row"));
+    const boxes = await session.findAll(`${testid("device-row")} input[type="checkbox"]`);
+    assert.ok(boxes.length >= 2);
+    await boxes[0].click();
+    await boxes[1].click();
+    await session.waitFor(testid("bulk-edit"));
+    await session.click(`${testid("bulk-control")} option[value="isolation_vlan"]`);
+    await session.click(testid("bulk-control-apply"));
+    await session.waitForText(testid("notice"), /2 devices updated: control "Isolation VLAN" recorded/);
+  });
+
+  await step("add a risk by hand, lower its rating, then delete it", async () => {
+    await session.click(testid("nav-risks"));
+    await session.click(testid("risk-add-manual"));
+    await session.type(testid("manual-title"), "Reception PC shared by all staff");
+    // Rated 3 × 3 by default: Medium or above on the method's matrix.
+    await session.click(testid("manual-save"));
+    await session.waitForText(testid("risk-title"), /Reception PC shared by all staff/);
+    const before = await session.texts(testid("risk-residual"));
+    await session.click(testid("manual-edit-start"));
+    await session.type(testid("edit-title"), "Reception PC without a screen lock");
+    // Number inputs refuse WebDriver's clear: step the value down with the arrow key instead.
+    const likelihood = await session.waitFor(testid("edit-likelihood"));
+    await likelihood.sendKeys("\uE015\uE015");
+    await session.click(testid("edit-save"));
+    await session.waitForText(testid("risk-title"), /Reception PC without a screen lock/);
+    await session.waitForText(testid("risk-reason"), /likelihood 1 /);
+    const after = await session.texts(testid("risk-residual"));
+    assert.notDeepEqual(after, before, "a lower likelihood lowers the level");
+    await session.click(testid("manual-delete"));
+    await session.click(testid("manual-delete-confirm"));
+    await session.waitFor(testid("risk-register"));
+    const titles = await session.texts(`${testid("risk-row")} ${testid("risk-open")}`);
+    assert.ok(!titles.some((t) => t.includes("Reception PC")), `deleted: ${titles}`);
   });
 });
