@@ -303,18 +303,7 @@ impl Api {
             if changed.is_empty() {
                 return Ok(old);
             }
-            let now = self.now();
-            let decommissioned_at = match fields.status {
-                DeviceStatus::Decommissioned => old.decommissioned_at.or(Some(now)),
-                _ => None,
-            };
-            let device = Device {
-                id,
-                fields,
-                created_at: old.created_at,
-                updated_at: now,
-                decommissioned_at,
-            };
+            let device = old.with_fields(fields, self.now());
             db.update_device(&device)?;
             let labels: Vec<String> = changed.iter().map(|k| crate::field_label(k)).collect();
             self.audit(
@@ -397,16 +386,7 @@ impl Api {
                 if changed_fields(&old.fields, &fields).is_empty() {
                     continue;
                 }
-                let decommissioned_at = match fields.status {
-                    DeviceStatus::Decommissioned => old.decommissioned_at.or(Some(now)),
-                    _ => None,
-                };
-                let device = Device {
-                    fields,
-                    updated_at: now,
-                    decommissioned_at,
-                    ..old
-                };
+                let device = old.with_fields(fields, now);
                 db.update_device(&device)?;
                 self.audit(
                     db,

@@ -535,16 +535,7 @@ impl Api {
                 if fields == old.fields {
                     (RowAction::Unchanged, None)
                 } else {
-                    let decommissioned_at = match fields.status {
-                        DeviceStatus::Decommissioned => old.decommissioned_at.or(Some(now)),
-                        _ => None,
-                    };
-                    let device = Device {
-                        fields,
-                        updated_at: now,
-                        decommissioned_at,
-                        ..old.clone()
-                    };
+                    let device = old.clone().with_fields(fields, now);
                     (RowAction::Update, Some(device))
                 }
             } else {

@@ -173,3 +173,63 @@ pub struct Device {
     /// When the device was decommissioned; the record is kept for history.
     pub decommissioned_at: Option<DateTime<Utc>>,
 }
+
+impl Device {
+    /// The device with `fields` saved at `now`. `decommissioned_at` is the first time it was
+    /// decommissioned, kept while it stays so, and cleared when it is put back in use.
+    pub fn with_fields(self, fields: DeviceFields, now: DateTime<Utc>) -> Device {
+        let decommissioned_at = match fields.status {
+            DeviceStatus::Decommissioned => self.decommissioned_at.or(Some(now)),
+            _ => None,
+        };
+        Device {
+            fields,
+            updated_at: now,
+            decommissioned_at,
+            ..self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn decommissioned_at_is_set_once_kept_and_cleared_on_return_to_use() {
+        let at = |h| Utc.with_ymd_and_hms(2026, 6, 1, h, 0, 0).unwrap();
+        let fields = |status| DeviceFields {
+            name: "Pump 1".into(),
+            status,
+            ..DeviceFields::default()
+        };
+        let created = Device {
+            id: DeviceId::new(),
+            fields: fields(DeviceStatus::Active),
+            created_at: at(8),
+            updated_at: at(8),
+            decommissioned_at: None,
+        };
+
+        let retired = created
+            .clone()
+            .with_fields(fields(DeviceStatus::Decommissioned), at(9));
+        assert_eq!(retired.decommissioned_at, Some(at(9)));
+        assert_eq!((retired.created_at, retired.updated_at), (at(8), at(9)));
+        assert_eq!(retired.id, created.id);
+
+        let edited = retired.with_fields(fields(DeviceStatus::Decommissioned), at(10));
+        assert_eq!(
+            edited.decommissioned_at,
+            Some(at(9)),
+            "the first date is kept"
+        );
+        assert_eq!(edited.updated_at, at(10));
+
+        let back = edited.with_fields(fields(DeviceStatus::Active), at(11));
+        assert_eq!(back.decommissioned_at, None);
+        assert_eq!(back.fields.status, DeviceStatus::Active);
+    }
+}
