@@ -70,16 +70,7 @@ fn answers_survive_reopening_and_drive_progress_and_findings() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("devicerisk.sqlite3");
     let api = open_at(&path);
-    assert_eq!(
-        api.status()
-            .unwrap()
-            .steps
-            .iter()
-            .find(|s| s.key == "questionnaires")
-            .unwrap()
-            .state,
-        StepState::Todo
-    );
+    assert_eq!(home_step(&api, "questionnaires").state, StepState::Todo);
     let id = new(&api, " 2026 annual ", None);
     let page = save(
         &api,
@@ -125,13 +116,7 @@ fn answers_survive_reopening_and_drive_progress_and_findings() {
         Some(AnswerSource::Own)
     );
     assert_eq!(
-        api.status()
-            .unwrap()
-            .steps
-            .iter()
-            .find(|s| s.key == "questionnaires")
-            .unwrap()
-            .state,
+        home_step(&api, "questionnaires").state,
         StepState::InProgress
     );
 
@@ -344,16 +329,7 @@ fn final_assessments_are_immutable_and_revisions_show_what_changed() {
         done.assessment.sign_off.as_ref().unwrap().signed_on,
         today()
     );
-    assert_eq!(
-        api.status()
-            .unwrap()
-            .steps
-            .iter()
-            .find(|s| s.key == "questionnaires")
-            .unwrap()
-            .state,
-        StepState::Done
-    );
+    assert_eq!(home_step(&api, "questionnaires").state, StepState::Done);
 
     let err = save(
         &api,

@@ -380,8 +380,7 @@ fn suggestions_accepted_or_edited_make_the_budget_roadmap_and_deadlines() {
     assert!(!kinds(&d365).contains(&(DeadlineKind::PlannedAction, day(2027, 8, 15))));
 
     // Home: every at-risk device is planned.
-    let home = api.status().unwrap();
-    let step = home.steps.iter().find(|s| s.key == "lifecycle").unwrap();
+    let step = home_step(&api, "lifecycle");
     assert_eq!(step.state, StepState::Done, "{}", step.detail);
 
     // Done actions leave the budget; a later "today" makes an open one overdue.

@@ -486,14 +486,7 @@ fn manual_risks_are_rated_by_hand_and_overview_counts_every_open_risk() {
 #[test]
 fn the_home_step_counts_risks_without_a_treatment() {
     let (api, _dir) = open();
-    let step = |api: &Api| {
-        api.status()
-            .unwrap()
-            .steps
-            .into_iter()
-            .find(|s| s.key == "risks")
-            .unwrap()
-    };
+    let step = |api: &Api| home_step(api, "risks");
     assert_eq!(step(&api).state, StepState::Todo);
     api.create_device(DeviceFields {
         default_credentials_changed: TriState::No,

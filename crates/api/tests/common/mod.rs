@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use devicerisk_api::Api;
+use devicerisk_api::{Api, ChecklistStep};
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -21,4 +21,14 @@ pub fn open_at(path: &Path) -> Api {
     let mut api = Api::open(path).unwrap();
     api.set_today(today());
     api
+}
+
+/// The home checklist's step `key` ("questionnaires", "risks", ...) as the app shows it now.
+pub fn home_step(api: &Api, key: &str) -> ChecklistStep {
+    api.status()
+        .unwrap()
+        .steps
+        .into_iter()
+        .find(|s| s.key == key)
+        .unwrap_or_else(|| panic!("no home step {key}"))
 }
