@@ -3,9 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use devicerisk_api::core::*;
 use devicerisk_api::*;
+
+mod common;
+use common::open_at;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -18,9 +20,7 @@ fn sbom(name: &str) -> PathBuf {
 }
 
 fn open(dir: &Path) -> Api {
-    let mut api = Api::open(&dir.join("devicerisk.sqlite3")).unwrap();
-    api.set_today(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
-    api
+    open_at(&dir.join("devicerisk.sqlite3"))
 }
 
 fn add(api: &Api, name: &str, manufacturer: &str, model: &str) -> DeviceId {
