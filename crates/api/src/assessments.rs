@@ -738,6 +738,9 @@ impl Api {
                 )
                 .map_err(lifecycle_error)?;
             db.finalize_assessment(&assessment, self.now())?;
+            // Levels are recomputed, never stored: keep today's, for the next packet's
+            // "change since the previous assessment".
+            self.record_risk_snapshot(db, assessment.id)?;
             let sign = assessment
                 .sign_off
                 .as_ref()

@@ -7,6 +7,7 @@
 
 mod assessment_types;
 mod assessments;
+mod change;
 pub mod demo;
 mod devices;
 mod error;

@@ -2,7 +2,7 @@
 //! the method, questionnaire findings, evidence, audit log) and writes it as PDF or XLSX
 //! through `devicerisk_report`. Generating a packet is recorded in the audit log.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -266,6 +266,7 @@ impl Api {
         let mut residual = LevelCounts::default();
         let mut heat_map = [[0u32; 5]; 5];
         let mut in_use = 0u32;
+        let mut device_levels: HashMap<DeviceId, (RiskLevel, RiskLevel)> = HashMap::new();
         for device in &devices {
             let f = &device.fields;
             let asset_tag = opt(&f.asset_tag);
@@ -346,6 +347,7 @@ impl Api {
             let explained = risk::assess(method, &input);
             inherent.add(explained.level);
             residual.add(explained.residual_level);
+            device_levels.insert(device.id, (explained.level, explained.residual_level));
             heat_map[explained.residual_likelihood.clamp(1, 5) as usize - 1]
                 [explained.residual_impact.clamp(1, 5) as usize - 1] += 1;
             // Short labels with their weight; the method appendix has the full sentences.
@@ -534,7 +536,7 @@ impl Api {
 
         // Assessment, change since the previous one, evidence.
         let mut assessment_info = None;
-        let mut change = None;
+        let mut compared = None;
         let mut evidence = Vec::new();
         let mut sign_off = None;
         if let (Some(id), Some(o)) = (assessment_id, &overview) {
@@ -569,26 +571,16 @@ impl Api {
                 self.list_assessments().ok().and_then(|all| {
                     all.into_iter()
                         .filter(|x| x.assessment.id != id && x.assessment.started_on < a.started_on)
-                        .max_by_key(|x| (x.assessment.started_on, x.assessment.revision))
+                        .max_by_key(|x| {
+                            (x.assessment.started_on, x.assessment.revision, x.created_at)
+                        })
                         .map(|x| x.assessment.id)
                 })
             });
             if let Some(prev_id) = previous {
-                let prev = self.assessment_overview(prev_id)?;
-                let key =
-                    |f: &crate::SubjectFinding| (f.label.clone(), f.finding.question_id.clone());
-                let before: HashSet<_> = prev.findings.iter().map(key).collect();
-                let now: HashSet<_> = o.findings.iter().map(key).collect();
-                let history = self.assessment_history(id)?;
-                change = Some(ChangeSincePrevious {
-                    previous_title: prev.summary.assessment.title.clone(),
-                    previous_started_on: prev.summary.assessment.started_on,
-                    previous_findings: prev.findings.len() as u32,
-                    findings_now: o.findings.len() as u32,
-                    resolved: before.difference(&now).count() as u32,
-                    new: now.difference(&before).count() as u32,
-                    answers_changed: history.changes_since_previous.len() as u32,
-                });
+                let answers_changed =
+                    self.assessment_history(id)?.changes_since_previous.len() as u32;
+                compared = Some((self.assessment_overview(prev_id)?, answers_changed));
             }
             for e in self.list_evidence(id)? {
                 let supports = questionnaire()
@@ -620,8 +612,27 @@ impl Api {
         }
 
         // The register (grouped risks) and what is left to do about them.
-        let mut entries: Vec<(RegisterEntry, bool)> = self
-            .risk_register(crate::RegisterFilter::default())?
+        let register = self.risk_register(crate::RegisterFilter::default())?;
+        let audit_log: Vec<devicerisk_store::AuditEntry> = db
+            .recent_audit(u32::MAX)?
+            .into_iter()
+            .filter(|e| e.at <= generated_at)
+            .collect();
+        let change = match (&compared, &overview) {
+            (Some((previous, answers_changed)), Some(current)) => Some(self.change_since(
+                previous,
+                current,
+                *answers_changed,
+                &crate::change::Now {
+                    devices: &devices,
+                    levels: &device_levels,
+                    register: &register,
+                    audit: &audit_log,
+                },
+            )?),
+            _ => None,
+        };
+        let mut entries: Vec<(RegisterEntry, bool)> = register
             .into_iter()
             .map(|r| {
                 let open = matches!(r.status, RiskStatus::Open | RiskStatus::InProgress)
@@ -788,10 +799,8 @@ impl Api {
         vendor_rows.sort_by_key(|v| v.name.to_lowercase());
 
         // Audit trail (everything up to the generation time).
-        let entries: Vec<AuditRow> = db
-            .recent_audit(u32::MAX)?
+        let entries: Vec<AuditRow> = audit_log
             .into_iter()
-            .filter(|e| e.at <= generated_at)
             .map(|e| AuditRow {
                 at: e.at,
                 actor: e.actor,

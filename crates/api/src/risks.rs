@@ -59,9 +59,9 @@ fn latest_assessment(db: &Db<'_>) -> ApiResult<Option<devicerisk_store::StoredAs
 }
 
 /// A whole register, computed once per request.
-struct Computed {
-    devices: Vec<(DeviceRiskFacts, Score)>,
-    risks: Vec<RegisterRisk>,
+pub(crate) struct Computed {
+    pub devices: Vec<(DeviceRiskFacts, Score)>,
+    pub risks: Vec<RegisterRisk>,
 }
 
 fn level_label(level: RiskLevel) -> String {
@@ -393,7 +393,7 @@ impl Api {
 
     /// The register, computed: finding risks grouped by key, plus manual risks, with the
     /// stored decisions applied.
-    fn compute_register(&self, db: &Db<'_>) -> ApiResult<Computed> {
+    pub(crate) fn compute_register(&self, db: &Db<'_>) -> ApiResult<Computed> {
         let m = method();
         let today = self.today();
         let facts = self.build_risk_inputs(db)?;

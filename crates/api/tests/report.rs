@@ -710,3 +710,210 @@ fn generating_a_packet_is_audited_reported_as_progress_and_ticks_the_home_step()
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::NotFound);
 }
+
+fn networked(name: &str, tag: &str, category: DeviceCategory, zone: ZoneId) -> DeviceFields {
+    DeviceFields {
+        asset_tag: Some(tag.into()),
+        name: name.into(),
+        category,
+        connectivity: vec![Connectivity::Wired],
+        zone_id: Some(zone),
+        clinical_function: ClinicalFunction::Therapeutic,
+        ..DeviceFields::default()
+    }
+}
+
+/// Between a finalized assessment and the next: a device added, one retired, one moved to the
+/// medical-device network, a risk closed by hand. The packet's comparison says so, with the
+/// levels kept at finalization; a draft predecessor's levels are "not recorded".
+#[test]
+fn change_since_the_previous_assessment_covers_devices_levels_and_risks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut api = Api::open(&dir.path().join("clinic.sqlite3")).unwrap();
+    api.set_today(today());
+    let zone = |name: &str, vlan, purpose| {
+        api.save_zone(ZoneInput {
+            id: None,
+            site_id: None,
+            name: name.into(),
+            vlan_id: Some(vlan),
+            purpose,
+            notes: None,
+        })
+        .unwrap()
+        .id
+    };
+    let medical = zone("Medical devices", 30, ZonePurpose::MedicalDevices);
+    let office = zone("Office", 10, ZonePurpose::Corporate);
+    let guest = zone("Guest Wi-Fi", 99, ZonePurpose::Guest);
+    // Well kept apart from its network, so moving it lowers its level.
+    let pump = api
+        .create_device(DeviceFields {
+            clinical_function: ClinicalFunction::Monitoring,
+            handles_phi: TriState::No,
+            patch_status: PatchStatus::Current,
+            default_credentials_changed: TriState::Yes,
+            authentication: Authentication::Centralized,
+            encryption_in_transit: TriState::Yes,
+            remote_vendor_access: RemoteAccess::None,
+            monitoring_coverage: TriState::Yes,
+            vendor_support: VendorSupport::Supported,
+            ..networked(
+                "Infusion pump 1",
+                "CH-001",
+                DeviceCategory::InfusionPump,
+                office,
+            )
+        })
+        .unwrap();
+    api.create_device(networked(
+        "Patient monitor 1",
+        "CH-002",
+        DeviceCategory::PatientMonitor,
+        medical,
+    ))
+    .unwrap();
+    let old_pc = api
+        .create_device(networked(
+            "Old PACS viewer",
+            "CH-003",
+            DeviceCategory::ClinicalWorkstation,
+            office,
+        ))
+        .unwrap();
+    let first = api
+        .create_assessment(NewAssessment {
+            title: "2025 annual".into(),
+            carry_forward_from: None,
+        })
+        .unwrap()
+        .assessment
+        .id;
+    api.finalize_assessment(FinalizeRequest {
+        assessment_id: first,
+        name: "Ana Díaz".into(),
+        role: "COO".into(),
+        signed_on: None,
+    })
+    .unwrap();
+    let register_then = api.risk_register(RegisterFilter::default()).unwrap();
+
+    // What happens during the year.
+    api.create_device(networked(
+        "Infusion pump 2",
+        "CH-004",
+        DeviceCategory::InfusionPump,
+        guest,
+    ))
+    .unwrap();
+    api.decommission_device(old_pc.id, Some("replaced".into()))
+        .unwrap();
+    let mut moved = pump.fields.clone();
+    moved.zone_id = Some(medical);
+    api.update_device(pump.id, moved).unwrap();
+    let closed = register_then
+        .iter()
+        .find(|r| r.devices.len() > 1 && r.key.starts_with("factor:"))
+        .expect("a risk shared by several devices");
+    api.save_risk(RiskUpdate {
+        key: closed.key.clone(),
+        treatment: RiskTreatment::Mitigate,
+        owner: Some("Ana Díaz".into()),
+        due_date: None,
+        review_date: None,
+        status: RiskStatus::Closed,
+        notes: Some("Fixed for every device".into()),
+    })
+    .unwrap();
+    let current = api
+        .create_assessment(NewAssessment {
+            title: "2026 annual".into(),
+            carry_forward_from: Some(first),
+        })
+        .unwrap()
+        .assessment
+        .id;
+
+    let model = api.report_model(Some(current), generated_at()).unwrap();
+    let c = model.executive.change.clone().expect("compared with 2025");
+    assert_eq!(c.previous_title, "2025 annual");
+    assert_eq!(c.devices_added, 1);
+    assert_eq!(c.devices_added_names, ["CH-004 Infusion pump 2"]);
+    assert_eq!(c.devices_retired, 1);
+    assert_eq!(c.devices_retired_names, ["CH-003 Old PACS viewer"]);
+    assert_eq!(
+        c.devices_changed, 1,
+        "the pump moved; added and retired not again"
+    );
+    let levels = c.levels.as_ref().expect("kept at finalization");
+    assert_eq!(levels.residual_then.total(), 3);
+    assert_eq!(levels.residual_now.total(), 3);
+    assert_eq!(levels.residual_now, model.executive.residual);
+    assert!(levels.devices_down >= 1, "{levels:?}");
+    let kinds: Vec<_> = levels.risks.iter().map(|r| r.change).collect();
+    assert!(
+        kinds.contains(&packet::model::RiskChangeKind::Closed),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&packet::model::RiskChangeKind::New),
+        "{kinds:?}"
+    );
+    assert!(levels
+        .risks
+        .iter()
+        .any(|r| r.change == packet::model::RiskChangeKind::Closed && r.now.is_none()));
+
+    // The PDF prints it.
+    let path = dir.path().join("packet.pdf");
+    api.write_report(
+        &ReportRequest {
+            format: ReportFormat::Pdf,
+            paper: Paper::Letter,
+            assessment_id: Some(current),
+            path: path.to_string_lossy().into_owned(),
+        },
+        generated_at(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let text = pdftotext(&path);
+    assert!(value_after(&text, "Devices added since").starts_with("1: CH-004 Infusion pump 2"));
+    assert!(value_after(&text, "Devices retired since").starts_with("1: CH-003 Old PACS"));
+    assert!(text.contains("Residual then"));
+    assert!(text.contains("Closed"));
+
+    // The golden snapshot of this part of the model.
+    let actual = serde_json::to_string_pretty(&c).unwrap() + "\n";
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report_change.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden)
+        .expect("golden file exists (create it with UPDATE_GOLDEN=1)");
+    assert_eq!(
+        actual, expected,
+        "the change section changed; review and regenerate with UPDATE_GOLDEN=1"
+    );
+
+    // A draft predecessor: its levels were never kept.
+    api.set_today(today() + chrono::Duration::days(30));
+    let later = api
+        .create_assessment(NewAssessment {
+            title: "2026 follow-up".into(),
+            carry_forward_from: None,
+        })
+        .unwrap()
+        .assessment
+        .id;
+    let c = api
+        .report_model(Some(later), generated_at())
+        .unwrap()
+        .executive
+        .change
+        .expect("compared with the 2026 draft");
+    assert_eq!(c.previous_title, "2026 annual");
+    assert_eq!(c.levels, None);
+    assert!(c.levels_not_recorded.contains("still a draft"), "{c:?}");
+    assert!(c.since.contains("still a draft"));
+}

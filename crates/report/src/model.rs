@@ -124,10 +124,18 @@ pub struct ExecutiveSummary {
     pub findings: LevelCounts,
 }
 
+/// What changed since the previous assessment: its questionnaire findings, the inventory
+/// (device records and the audit log) and, when they were kept at its finalization, the risk
+/// levels. Only what the database records is claimed; the rest says it was not recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeSincePrevious {
     pub previous_title: String,
     pub previous_started_on: NaiveDate,
+    /// The previous assessment's sign-off date; `None` while it is a draft.
+    pub previous_signed_on: Option<NaiveDate>,
+    /// The point compared from, in words ("\"2025 annual\" was finalized (signed off on
+    /// 2026-06-01)").
+    pub since: String,
     pub previous_findings: u32,
     pub findings_now: u32,
     /// Findings of the previous assessment no longer present.
@@ -136,6 +144,71 @@ pub struct ChangeSincePrevious {
     pub new: u32,
     /// Answers that differ between the two.
     pub answers_changed: u32,
+    /// Devices recorded since (by when their record was created).
+    pub devices_added: u32,
+    /// The first of them by asset tag ("KM-007 Infusion pump 3"), at most [`CHANGE_NAMES`].
+    pub devices_added_names: Vec<String>,
+    /// Devices decommissioned since.
+    pub devices_retired: u32,
+    pub devices_retired_names: Vec<String>,
+    /// Devices recorded before and still in use whose record was changed since (from the
+    /// audit log).
+    pub devices_changed: u32,
+    /// The risk levels then and now; `None` when the previous assessment's were not kept.
+    pub levels: Option<LevelChange>,
+    /// Why `levels` is `None`, in words ("" when it is not).
+    pub levels_not_recorded: String,
+}
+
+/// How many device names a change list carries; the count says how many there are.
+pub const CHANGE_NAMES: usize = 25;
+
+/// The risk levels kept when the previous assessment was finalized, against today's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelChange {
+    /// The risk method version the levels then were computed with.
+    pub method_then: String,
+    pub inherent_then: LevelCounts,
+    pub residual_then: LevelCounts,
+    pub inherent_now: LevelCounts,
+    pub residual_now: LevelCounts,
+    /// Devices assessed both times whose residual level is higher (lower) now.
+    pub devices_up: u32,
+    pub devices_down: u32,
+    /// Register risks that are new, higher, lower, closed or no longer found; worst first.
+    pub risks: Vec<RiskChange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskChangeKind {
+    Higher,
+    New,
+    Lower,
+    Closed,
+    /// No device has the finding any more (or a risk added by hand was deleted).
+    NoLongerFound,
+}
+
+impl RiskChangeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RiskChangeKind::Higher => "Higher",
+            RiskChangeKind::New => "New",
+            RiskChangeKind::Lower => "Lower",
+            RiskChangeKind::Closed => "Closed",
+            RiskChangeKind::NoLongerFound => "No longer found",
+        }
+    }
+}
+
+/// One register risk that changed: its residual level then and now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskChange {
+    pub title: String,
+    pub change: RiskChangeKind,
+    pub then: Option<RiskLevel>,
+    pub now: Option<RiskLevel>,
 }
 
 /// One of OCR's nine elements of a risk analysis and where the packet meets it.

@@ -29,6 +29,8 @@ const MARGIN: f32 = 48.0;
 const FOOTER_Y: f32 = 26.0;
 const BODY: f32 = 9.0;
 const SMALL: f32 = 7.5;
+/// Width of the labels of a key-value list.
+const KEY_W: f32 = 150.0;
 
 /// The two faces, parsed once per process, with a fast width table for common characters.
 pub(crate) struct Face {
@@ -289,11 +291,48 @@ impl<'f> Writer<'f> {
         self.y -= 4.0;
     }
 
+    /// The wrapped values of a key-value list and its height.
+    fn key_value_lines(&self, pairs: &[(String, String)]) -> (Vec<Vec<String>>, f32) {
+        let value_w = self.content_width() - KEY_W;
+        let lines: Vec<Vec<String>> = pairs
+            .iter()
+            .map(|(_, value)| wrap(&self.fonts.regular, value, BODY, value_w))
+            .collect();
+        let h = lines
+            .iter()
+            .map(|l| l.len() as f32 * BODY * 1.35 + 3.0)
+            .sum();
+        (lines, h)
+    }
+
+    /// Height that must fit below a heading for `block` to start under it: a short key-value
+    /// list whole (it reads as one statement), the first rows of anything else.
+    fn keep_with_heading(&self, block: &Block) -> f32 {
+        match block {
+            Block::KeyValues(pairs) => {
+                let (_, h) = self.key_value_lines(pairs);
+                if h <= self.short_block() {
+                    h
+                } else {
+                    30.0
+                }
+            }
+            _ => 30.0,
+        }
+    }
+
+    /// Blocks up to this height are not split across pages.
+    fn short_block(&self) -> f32 {
+        0.4 * (self.top() - self.bottom())
+    }
+
     fn key_values(&mut self, pairs: &[(String, String)]) {
-        let label_w = 150.0;
-        let value_w = self.content_width() - label_w;
-        for (key, value) in pairs {
-            let lines = wrap(&self.fonts.regular, value, BODY, value_w);
+        let label_w = KEY_W;
+        let (all_lines, total) = self.key_value_lines(pairs);
+        if total <= self.short_block() {
+            self.ensure(total);
+        }
+        for ((key, _), lines) in pairs.iter().zip(all_lines) {
             let h = lines.len() as f32 * BODY * 1.35 + 3.0;
             self.ensure(h);
             let top = self.y;
@@ -618,7 +657,12 @@ pub fn render_pdf(
         w.new_page();
         starts.push((title.clone(), w.page_number()));
         w.section_title(title);
-        for block in blocks {
+        for (b, block) in blocks.iter().enumerate() {
+            if let (Block::Heading(_), Some(next)) = (block, blocks.get(b + 1)) {
+                // Never leave a heading alone at the foot of a page.
+                let need = 20.0 + w.keep_with_heading(next);
+                w.ensure(need);
+            }
             w.block(block);
         }
         progress(0.05 + 0.55 * (i + 1) as f32 / n as f32, title);

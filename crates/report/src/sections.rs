@@ -185,6 +185,127 @@ fn risk_rows(risks: &[RiskRow], with_reasons: bool) -> Vec<Vec<Cell>> {
         .collect()
 }
 
+/// "12 (KM-007 Pump 3, KM-008 Pump 4 and 10 more)".
+fn count_with_names(count: u32, names: &[String]) -> String {
+    if names.is_empty() {
+        return count.to_string();
+    }
+    let more = count as usize - names.len().min(count as usize);
+    let mut text = format!("{count}: {}", names.join(", "));
+    if more > 0 {
+        text.push_str(&format!(" and {more} more (see the full inventory)"));
+    }
+    text
+}
+
+/// The executive summary's comparison with the previous assessment.
+fn change_blocks(c: &ChangeSincePrevious, blocks: &mut Vec<Block>) {
+    blocks.push(Block::KeyValues(vec![
+        (
+            "Previous assessment".into(),
+            format!("{} (started {})", c.previous_title, c.previous_started_on),
+        ),
+        ("Compared from when".into(), c.since.clone()),
+        ("Findings then".into(), c.previous_findings.to_string()),
+        ("Findings now".into(), c.findings_now.to_string()),
+        ("Resolved since".into(), c.resolved.to_string()),
+        ("New since".into(), c.new.to_string()),
+        ("Answers changed".into(), c.answers_changed.to_string()),
+        (
+            "Devices added since".into(),
+            count_with_names(c.devices_added, &c.devices_added_names),
+        ),
+        (
+            "Devices retired since".into(),
+            count_with_names(c.devices_retired, &c.devices_retired_names),
+        ),
+        (
+            "Device records changed".into(),
+            format!(
+                "{} (devices recorded before, changed since, by the audit log)",
+                c.devices_changed
+            ),
+        ),
+    ]));
+    let Some(l) = &c.levels else {
+        blocks.push(Block::KeyValues(vec![(
+            "Risk levels then".into(),
+            c.levels_not_recorded.clone(),
+        )]));
+        return;
+    };
+    blocks.push(Block::Note(format!(
+        "Levels then were kept when the previous assessment was finalized (risk method version \
+         {}); levels now are computed from today's facts.",
+        l.method_then
+    )));
+    blocks.push(table(
+        &[
+            ("Devices by level", 2.0),
+            ("Inherent then", 1.0),
+            ("Inherent now", 1.0),
+            ("Residual then", 1.0),
+            ("Residual now", 1.0),
+        ],
+        RiskLevel::ALL
+            .iter()
+            .rev()
+            .map(|&level| {
+                vec![
+                    level_cell(level),
+                    l.inherent_then.get(level).to_string().into(),
+                    l.inherent_now.get(level).to_string().into(),
+                    l.residual_then.get(level).to_string().into(),
+                    l.residual_now.get(level).to_string().into(),
+                ]
+            })
+            .collect(),
+        "",
+    ));
+    let kinds = |kind: RiskChangeKind| l.risks.iter().filter(|r| r.change == kind).count();
+    blocks.push(Block::KeyValues(vec![
+        (
+            "Devices whose residual level".into(),
+            format!("went up: {}; went down: {}", l.devices_up, l.devices_down),
+        ),
+        (
+            "Register risks".into(),
+            format!(
+                "{} higher, {} new, {} lower, {} closed, {} no longer found",
+                kinds(RiskChangeKind::Higher),
+                kinds(RiskChangeKind::New),
+                kinds(RiskChangeKind::Lower),
+                kinds(RiskChangeKind::Closed),
+                kinds(RiskChangeKind::NoLongerFound),
+            ),
+        ),
+    ]));
+    let level_or_dash = |level: Option<RiskLevel>| match level {
+        Some(level) => level_cell(level),
+        None => Cell::from("—"),
+    };
+    blocks.push(table(
+        &[
+            ("Register risk", 4.0),
+            ("Change", 1.2),
+            ("Residual then", 1.0),
+            ("Residual now", 1.0),
+        ],
+        l.risks
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::from(r.title.clone()),
+                    bold(r.change.label()),
+                    level_or_dash(r.then),
+                    level_or_dash(r.now),
+                ]
+            })
+            .collect(),
+        "No register risk changed level, appeared or closed.",
+    ));
+}
+
 /// The sections, titled "N. Title", each with its blocks.
 pub(crate) fn section_blocks(m: &ReportModel) -> Vec<(String, Vec<Block>)> {
     let mut out: Vec<(String, Vec<Block>)> = Vec::new();
@@ -241,23 +362,13 @@ pub(crate) fn section_blocks(m: &ReportModel) -> Vec<(String, Vec<Block>)> {
         ),
         Block::Heading("Change since the previous assessment".into()),
     ];
-    blocks.push(match &e.change {
-        Some(c) => Block::KeyValues(vec![
-            (
-                "Previous assessment".into(),
-                format!("{} (started {})", c.previous_title, c.previous_started_on),
-            ),
-            ("Findings then".into(), c.previous_findings.to_string()),
-            ("Findings now".into(), c.findings_now.to_string()),
-            ("Resolved since".into(), c.resolved.to_string()),
-            ("New since".into(), c.new.to_string()),
-            ("Answers changed".into(), c.answers_changed.to_string()),
-        ]),
-        None => Block::Paragraph(
+    match &e.change {
+        Some(c) => change_blocks(c, &mut blocks),
+        None => blocks.push(Block::Paragraph(
             "This is the first assessment recorded: there is no earlier one to compare with."
                 .into(),
-        ),
-    });
+        )),
+    }
     push(blocks);
 
     // 2. Scope and method

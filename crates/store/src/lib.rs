@@ -16,6 +16,7 @@ mod migrate;
 mod risks;
 mod sbom;
 mod sites;
+mod snapshots;
 mod sql;
 mod vendors;
 mod zones;
@@ -39,6 +40,7 @@ pub use sbom::{
     ComponentRow, SbomAttachment, SbomRow, SbomVulnerabilityRow, VexRow, VexStatementRow,
 };
 pub use sites::SiteUsage;
+pub use snapshots::RiskSnapshotRecord;
 
 /// How long a write waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

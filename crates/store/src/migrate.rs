@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sbom",
         sql: include_str!("../migrations/0006_sbom.sql"),
     },
+    Migration {
+        version: 7,
+        name: "risk_snapshots",
+        sql: include_str!("../migrations/0007_risk_snapshots.sql"),
+    },
 ];
 
 const TRACKING_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

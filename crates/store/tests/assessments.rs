@@ -283,3 +283,37 @@ fn a_version_1_database_is_upgraded_with_assessment_tables() {
     let a = draft(&store);
     assert_eq!(store.db().assessments().unwrap()[0].assessment.id, a.id);
 }
+
+#[test]
+fn a_risk_snapshot_is_kept_once_and_never_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    let store = Store::open(&path).unwrap();
+    let a = draft(&store);
+    assert_eq!(store.db().risk_snapshot(a.id).unwrap(), None);
+    let record = devicerisk_store::RiskSnapshotRecord {
+        assessment_id: a.id,
+        taken_at: at(),
+        method_version: "2026.1".into(),
+        snapshot: r#"{"devices":[]}"#.into(),
+    };
+    store
+        .transaction(|db| db.save_risk_snapshot(&record))
+        .unwrap();
+    let again = store
+        .transaction(|db| db.save_risk_snapshot(&record))
+        .unwrap_err();
+    assert!(matches!(again, StoreError::Duplicate(_)), "{again:?}");
+    drop(store);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE risk_snapshots SET snapshot = '{}'",
+        "DELETE FROM risk_snapshots",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("evidence"), "{sql}: {err}");
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.db().risk_snapshot(a.id).unwrap(), Some(record));
+}
