@@ -9,6 +9,7 @@ mod assessment_types;
 mod assessments;
 mod change;
 pub mod demo;
+mod demo_history;
 mod devices;
 mod error;
 mod home;
@@ -29,6 +30,7 @@ use devicerisk_store::{Db, NewAuditEntry, Store};
 
 pub use assessment_types::*;
 pub use assessments::{check_questionnaire_files, questionnaire, scope_of, sha256_hex};
+pub use demo_history::DemoHistoryReport;
 pub use error::{field_label, ApiError, ApiResult, ErrorCode};
 pub use intel::*;
 pub use lifecycle::*;

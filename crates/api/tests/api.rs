@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use devicerisk_api::core::lifecycle::{DeadlineKind, DeadlineWindow};
+use devicerisk_api::core::questionnaire::AssessmentStatus;
 use devicerisk_api::core::*;
 use devicerisk_api::*;
 
@@ -1019,4 +1021,83 @@ fn the_public_sample_inventory_imports_and_reimports_unchanged() {
     let again = f.api.apply_import(request(&sample)).unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 25));
     assert_eq!(f.api.status().unwrap().device_count, 25);
+}
+
+#[test]
+fn the_demo_history_gives_every_screen_a_year_of_records() {
+    let f = Fixture::new();
+    let err = f.api.load_demo_history().unwrap_err();
+    assert_eq!(
+        err.code,
+        ErrorCode::Validation,
+        "needs the demo clinic first"
+    );
+    f.api.load_demo(DemoOptions::default()).unwrap();
+    let report = f.api.load_demo_history().unwrap();
+    assert_eq!(report.assessments, 2);
+    assert!(
+        report.plans > 0 && report.controls > 0 && report.patches > 0,
+        "{report:?}"
+    );
+
+    // Last year's assessment is final and signed off; this year's draft carries it forward.
+    let list = f.api.list_assessments().unwrap();
+    assert_eq!(list.len(), 2);
+    let (draft, last) = (&list[0], &list[1]);
+    assert_eq!(last.assessment.status, AssessmentStatus::Final);
+    assert_eq!(last.assessment.started_on, day(2025, 6, 1));
+    assert_eq!(
+        last.assessment.sign_off.as_ref().unwrap().signed_on,
+        day(2025, 6, 22)
+    );
+    assert_eq!(draft.assessment.status, AssessmentStatus::Draft);
+    assert_eq!(draft.assessment.carried_from, Some(last.assessment.id));
+    assert!(
+        draft.to_confirm > 0 && draft.to_confirm < draft.answers,
+        "{draft:?}"
+    );
+
+    // Decisions: one risk in progress with an owner, one accepted until a date.
+    let register = f.api.risk_register(RegisterFilter::default()).unwrap();
+    assert!(register
+        .iter()
+        .any(|r| r.status == RiskStatus::InProgress && r.owner.is_some()));
+    let accepted: Vec<_> = register
+        .iter()
+        .filter(|r| r.status == RiskStatus::Accepted)
+        .collect();
+    assert_eq!(accepted.len(), 1);
+
+    // Controls recorded on devices, a budget, and deadlines from all of it.
+    let isolation = f
+        .api
+        .risk_controls()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == "isolation_vlan")
+        .unwrap();
+    assert!(isolation.devices > 0);
+    let roadmap = f.api.lifecycle_roadmap().unwrap();
+    assert!(roadmap.years.iter().map(|y| y.total_cents).sum::<f64>() > 0.0);
+    let kinds: Vec<_> = f
+        .api
+        .lifecycle_deadlines(DeadlineWindow::Days365)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.item.kind)
+        .collect();
+    for kind in [
+        DeadlineKind::RiskAcceptanceExpiry,
+        DeadlineKind::Review,
+        DeadlineKind::PlannedAction,
+    ] {
+        assert!(kinds.contains(&kind), "{kind:?} in {kinds:?}");
+    }
+
+    // The packet of this year's draft compares it with last year's.
+    let model = f.api.report_model(None, chrono::Utc::now()).unwrap();
+    assert!(model.executive.change.is_some());
+
+    let again = f.api.load_demo_history().unwrap_err();
+    assert_eq!(again.code, ErrorCode::NotEmpty);
 }

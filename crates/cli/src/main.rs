@@ -56,6 +56,10 @@ enum Command {
         /// Seed of the generator: the same seed gives the same clinic.
         #[arg(long, default_value_t = 1)]
         seed: u32,
+        /// Add a year of records on top: last year's signed-off assessment and this year's
+        /// draft, controls, risk decisions, patch log and a lifecycle plan with its budget.
+        #[arg(long)]
+        history: bool,
     },
     /// Import data from a file.
     #[command(subcommand)]
@@ -313,10 +317,18 @@ fn run(cli: Cli) -> CliResult {
             )?;
         }
         Command::DbPath => writeln!(out, "{}", db_path.display())?,
-        Command::Demo { devices, seed } => {
+        Command::Demo {
+            devices,
+            seed,
+            history,
+        } => {
             let api = Api::open(&db_path)?;
             let report = api.load_demo(DemoOptions { devices, seed })?;
             output::demo_report(&mut out, &report)?;
+            if history {
+                let added = api.load_demo_history()?;
+                output::demo_history(&mut out, &added)?;
+            }
             writeln!(out, "Database: {}", db_path.display())?;
         }
         Command::Import(ImportCommand::Inventory {

@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use devicerisk_api::{CellIssue, DemoReport, DeviceList, ImportPreview, ImportReport, TargetInfo};
+use devicerisk_api::{
+    CellIssue, DemoHistoryReport, DemoReport, DeviceList, ImportPreview, ImportReport, TargetInfo,
+};
 use serde::Serialize;
 
 /// Longest cell shown in a text table; longer text is cut with an ellipsis so rows stay one
@@ -248,6 +250,19 @@ pub fn demo_report(out: &mut impl Write, report: &DemoReport) -> io::Result<()> 
         out,
         "Demo clinic \"{}\": {} sites, {} network zones, {} vendors, {} devices.",
         report.clinic, report.sites, report.zones, report.vendors, report.devices
+    )
+}
+
+pub fn demo_history(out: &mut impl Write, report: &DemoHistoryReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "A year of history: {} assessments ({} answers), {} control assignments, {} risk decisions, {} planned actions, {} patches.",
+        report.assessments,
+        report.answers,
+        report.controls,
+        report.risk_decisions,
+        report.plans,
+        report.patches
     )
 }
 

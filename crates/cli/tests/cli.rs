@@ -140,6 +140,32 @@ fn the_same_seed_makes_the_same_clinic() {
 }
 
 #[test]
+fn demo_with_history_adds_a_year_of_records() {
+    let ws = Workspace::new();
+    let out = ws.run(&["demo", "--history"]).ok().stdout;
+    assert!(out.contains("A year of history: 2 assessments"), "{out}");
+    let list = ws
+        .run(&["assessment", "list", "--format", "json"])
+        .ok()
+        .json();
+    let statuses: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["assessment"]["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses, ["draft", "final"]);
+    let plans = ws
+        .run(&["lifecycle", "plan", "--format", "json"])
+        .ok()
+        .json();
+    assert!(!plans.as_array().unwrap().is_empty());
+    // Only on top of a fresh demo clinic.
+    let again = ws.run(&["demo", "--history"]).expect_code(1);
+    assert!(again.stderr.contains("already"), "{}", again.stderr);
+}
+
+#[test]
 fn importing_an_export_updates_or_leaves_devices_instead_of_creating() {
     let ws = Workspace::new();
     ws.run(&["demo"]).ok();
