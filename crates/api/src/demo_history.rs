@@ -134,11 +134,23 @@ impl Api {
             })
             .collect();
         let signed_on = year_ago.checked_add_days(Days::new(21)).unwrap_or(year_ago);
+        // Last year's times too, so its history reads as last year's.
+        let at = |day: NaiveDate, hour: u32| {
+            day.and_hms_opt(hour, 0, 0)
+                .map(|t| t.and_utc())
+                .unwrap_or_else(|| self.now())
+        };
         self.store.transaction(|db| {
-            let created = self.now();
+            let created = at(year_ago, 9);
             db.insert_assessment(&last, created)?;
             for (id, answer) in &last_answers {
-                db.put_answer(last.id, &AnswerSubject::Clinic, id, Some(answer), created)?;
+                db.put_answer(
+                    last.id,
+                    &AnswerSubject::Clinic,
+                    id,
+                    Some(answer),
+                    at(year_ago, 11),
+                )?;
             }
             last.finalize(
                 SignOff {
@@ -149,7 +161,7 @@ impl Api {
                 Vec::new(),
             )
             .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-            db.finalize_assessment(&last, created)?;
+            db.finalize_assessment(&last, at(signed_on, 16))?;
             self.audit(
                 db,
                 "demo",
