@@ -3,7 +3,7 @@
 // Protocol: https://www.w3.org/TR/webdriver2/ — every response is JSON `{ value: ... }` and an
 // error is `{ value: { error, message } }` with a 4xx/5xx status.
 
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -291,6 +291,30 @@ const lastLines = (file, count = 15) => {
 };
 
 /**
+ * The processes of group `pgid` that are still alive (zombies excluded: an orphan's zombie may
+ * wait for a reaper that never comes in a container), as `{ pid, command }`. Linux only.
+ */
+export function liveGroupMembers(pgid) {
+  const members = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // ended while we looked
+    }
+    // "pid (command) state ppid pgrp ...": the command may hold spaces, so split after its ")".
+    const close = stat.lastIndexOf(")");
+    const [state, , pgrp] = stat.slice(close + 2).split(" ");
+    if (Number(pgrp) === pgid && state !== "Z") {
+      members.push({ pid: Number(entry), command: stat.slice(stat.indexOf("(") + 1, close) });
+    }
+  }
+  return members;
+}
+
+/**
  * Sets up an e2e file: registers its `before` (check the app and tauri-driver are there, check
  * the ports are free, start tauri-driver on a fresh DEVICERISK_DB, wait until it answers) and its
  * `after` (teardown), and returns the handle the tests use:
@@ -319,6 +343,11 @@ export function e2eApp(name, { portVar, defaultPort, window = { width: 1280, hei
     name,
     session,
     workDir: undefined,
+
+    /** The process group of tauri-driver (its pid), once started; see `liveGroupMembers`. */
+    get driverGroup() {
+      return driver?.pid;
+    },
 
     async open() {
       await session.open({ browserName: "wry", "tauri:options": { application: appPath } });
