@@ -194,6 +194,19 @@ struct Writer<'f> {
 }
 
 impl<'f> Writer<'f> {
+    fn new(fonts: &'f Fonts, paper: Paper) -> Writer<'f> {
+        let (width, height) = paper.size_pt();
+        Writer {
+            fonts,
+            ids: [GlyphIds::new(), GlyphIds::new()],
+            width,
+            height,
+            pages: Vec::new(),
+            current: 0,
+            y: 0.0,
+        }
+    }
+
     fn content_width(&self) -> f32 {
         self.width - 2.0 * MARGIN
     }
@@ -346,16 +359,66 @@ impl<'f> Writer<'f> {
         self.y -= 4.0;
     }
 
-    fn table(&mut self, table: &Table) {
+    /// Column widths: each column's weight's share of the page, widened where its longest word
+    /// (in the header or any cell) would otherwise be cut ("Supporte/d"), at the expense of
+    /// columns with room to spare. A word longer than 30% of the page (a SHA-256) is still
+    /// cut rather than squeezing every other column.
+    fn column_widths(&self, table: &Table, pad: f32) -> Vec<f32> {
+        let page = self.content_width();
         let total_weight: f32 = table.columns.iter().map(|c| c.weight).sum();
-        let widths: Vec<f32> = table
+        let mut widths: Vec<f32> = table
             .columns
             .iter()
-            .map(|col| self.content_width() * col.weight / total_weight)
+            .map(|col| page * col.weight / total_weight)
             .collect();
+        let size = table.size;
+        let longest = |face: &Face, text: &str| {
+            text.split_whitespace()
+                .map(|word| face.width(word, size))
+                .fold(0.0f32, f32::max)
+        };
+        let mut need: Vec<f32> = table
+            .columns
+            .iter()
+            .map(|col| longest(&self.fonts.bold, &col.title))
+            .collect();
+        for row in &table.rows {
+            for (n, cell) in need.iter_mut().zip(row) {
+                *n = n.max(longest(self.face(cell.bold), &cell.text));
+            }
+        }
+        for n in &mut need {
+            *n = (*n + 2.0 * pad + 0.5).min(0.3 * page);
+        }
+        let short: f32 = widths
+            .iter()
+            .zip(&need)
+            .map(|(w, n)| (n - w).max(0.0))
+            .sum();
+        let spare: f32 = widths
+            .iter()
+            .zip(&need)
+            .map(|(w, n)| (w - n).max(0.0))
+            .sum();
+        if short <= 0.0 || spare <= 0.0 {
+            return widths;
+        }
+        let moved = short.min(spare);
+        for (w, n) in widths.iter_mut().zip(&need) {
+            if *w < *n {
+                *w += (*n - *w) * moved / short;
+            } else {
+                *w -= (*w - *n) * moved / spare;
+            }
+        }
+        widths
+    }
+
+    fn table(&mut self, table: &Table) {
         let size = table.size;
         let leading = size * 1.3;
         let pad = 2.5;
+        let widths = self.column_widths(table, pad);
         let header_lines: Vec<Vec<String>> = table
             .columns
             .iter()
@@ -635,15 +698,7 @@ pub fn render_pdf(
 ) -> Result<PdfOutput, ReportError> {
     let fonts = fonts();
     let (width, height) = paper.size_pt();
-    let mut w = Writer {
-        fonts,
-        ids: [GlyphIds::new(), GlyphIds::new()],
-        width,
-        height,
-        pages: Vec::new(),
-        current: 0,
-        y: 0.0,
-    };
+    let mut w = Writer::new(fonts, paper);
     progress(0.05, "Laying out the pages");
     // Page 1 the cover, page 2 the contents (filled in afterwards), sections from page 3.
     w.new_page();
@@ -938,6 +993,52 @@ mod tests {
         assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
         // Non-Latin-1 text is measured from the font, not guessed.
         assert!(face.width("ŁĘ€", 10.0) > face.width("i", 10.0));
+    }
+
+    #[test]
+    fn columns_widen_to_their_longest_word_and_still_fill_the_page() {
+        use crate::sections::{Cell, Column};
+        let w = Writer::new(fonts(), Paper::Letter);
+        let column = |title: &str, weight| Column {
+            title: title.into(),
+            weight,
+        };
+        let sha = "b08988281852b6433c4fb84a76ed0bef1a5c29051ae3dd5aea4ac65bec7beb43";
+        let table = Table {
+            columns: vec![
+                column("Name", 6.0),
+                column("PHI", 0.4),
+                column("Support", 0.4),
+                column("SHA-256", 1.0),
+            ],
+            rows: vec![vec![
+                Cell::from("Infusion pump"),
+                Cell::from("Unknown"),
+                Cell::from("Supported"),
+                Cell::from(sha),
+            ]],
+            size: 7.5,
+            empty: String::new(),
+        };
+        let widths = w.column_widths(&table, 2.5);
+        let face = &fonts().regular;
+        assert!(widths[1] >= face.width("Unknown", 7.5) + 5.0, "{widths:?}");
+        assert!(
+            widths[2] >= face.width("Supported", 7.5) + 5.0,
+            "{widths:?}"
+        );
+        // The hash is too long to fit unbroken: capped, not given half the page.
+        assert!(widths[3] <= 0.3 * w.content_width() + 0.01, "{widths:?}");
+        let total: f32 = widths.iter().sum();
+        assert!((total - w.content_width()).abs() < 0.01, "{total}");
+        // When every word fits, the weights alone decide.
+        let roomy = Table {
+            columns: vec![column("Name", 3.0), column("Site", 1.0)],
+            rows: vec![vec![Cell::from("Infusion pump"), Cell::from("Main")]],
+            ..table
+        };
+        let widths = w.column_widths(&roomy, 2.5);
+        assert!((widths[0] / widths[1] - 3.0).abs() < 0.01, "{widths:?}");
     }
 
     /// The content streams number glyphs as they are first drawn; the subset must put each
