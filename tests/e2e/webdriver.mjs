@@ -186,8 +186,18 @@ export class Session {
     await this.cmd("POST", "/window/rect", { width, height });
   }
 
-  /** Saves a PNG of the window to `path`. */
+  /**
+   * Saves a PNG of the window to `path`. Waits for two animation frames first: on a busy
+   * machine a screenshot once showed the frame before the DOM change the test had just seen
+   * (a form still open after its save), because the picture is the last frame presented.
+   */
   async screenshot(path) {
+    await this.cmd("POST", "/execute/async", {
+      script: "const done = arguments[arguments.length - 1];"
+        + " requestAnimationFrame(() => requestAnimationFrame(() => done(true)));"
+        + " setTimeout(() => done(false), 1000);",
+      args: [],
+    });
     const base64 = await this.cmd("GET", "/screenshot");
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, Buffer.from(base64, "base64"));
