@@ -56,7 +56,8 @@ pub struct SbomSummary {
     /// The product it describes ("ABC 4.2"), else the document name, else the file name.
     pub title: String,
     pub components: u32,
-    /// Vulnerabilities on its components after VEX, and how many of them are still open.
+    /// Distinct vulnerabilities (by CVE, else id) on its components after VEX, and how many
+    /// of them are still open on some component.
     pub vulnerabilities: u32,
     pub open_vulnerabilities: u32,
     pub imported_at: DateTime<Utc>,
@@ -462,8 +463,11 @@ impl Api {
                         .unwrap_or(0),
                 ),
             };
-            let all: Vec<&ComponentVulnerability> =
-                vulns.values().flat_map(|m| m.values()).collect();
+            // Distinct vulnerabilities (by CVE, else id); open when open on any component.
+            let mut all: BTreeMap<&String, bool> = BTreeMap::new();
+            for (key, v) in vulns.values().flat_map(|m| m.iter()) {
+                *all.entry(key).or_default() |= v.open;
+            }
             let format = SbomFormat::from_key(&row.format).unwrap_or(SbomFormat::CyclonedxJson);
             let (family, encoding) = format
                 .label()
@@ -482,7 +486,7 @@ impl Api {
                 title: l.sbom.title(),
                 components: row.component_count,
                 vulnerabilities: all.len() as u32,
-                open_vulnerabilities: all.iter().filter(|v| v.open).count() as u32,
+                open_vulnerabilities: all.values().filter(|open| **open).count() as u32,
                 imported_at: row.imported_at,
                 imported_by: row.imported_by.clone(),
             });

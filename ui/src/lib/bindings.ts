@@ -267,6 +267,62 @@ async intelCatalogs() : Promise<Result<IntelCatalogs, ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async importSbom(path: string, target: SbomTarget) : Promise<Result<SbomImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_sbom", { path, target }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listSboms() : Promise<Result<SbomSummary[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_sboms") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteSbom(id: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_sbom", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deviceSboms(id: DeviceId) : Promise<Result<DeviceSboms, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("device_sboms", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async importVex(path: string) : Promise<Result<VexImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_vex", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listVex() : Promise<Result<VexSummary[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_vex") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteVex(id: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_vex", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async listAssessments() : Promise<Result<AssessmentSummary[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("list_assessments") };
@@ -1014,6 +1070,34 @@ column: number;
  */
 header: string; target: ImportTarget }
 /**
+ * A checksum of a component.
+ */
+export type ComponentHash = { 
+/**
+ * "SHA-256", "SHA1" as the document writes it.
+ */
+algorithm: string; value: string }
+/**
+ * One vulnerability of one component, after VEX.
+ */
+export type ComponentVulnerability = { 
+/**
+ * As the document names it ("CVE-2020-25649", "SNYK-…").
+ */
+id: string; cve: string | null; state: VexState; justification: string | null; detail: string | null; description: string | null; cvss: number | null; severity: string | null; 
+/**
+ * Where the state comes from: "SBOM bom.json" or "VEX vex.json".
+ */
+source: string; 
+/**
+ * The CVE is in the imported KEV catalog.
+ */
+known_exploited: boolean; 
+/**
+ * Counts in the device's risk: not ruled out (not affected) or resolved (fixed).
+ */
+open: boolean }
+/**
  * When a question is shown. Every part that is present must hold.
  * Device parts hold when the device's fact is not known: better one question too many than a
  * question hidden because the inventory is incomplete.
@@ -1174,6 +1258,19 @@ decommissioned_at: string | null }
  * What kind of device this is.
  */
 export type DeviceCategory = "infusion_pump" | "patient_monitor" | "ventilator" | "imaging" | "ultrasound" | "ecg" | "lab_analyzer" | "nurse_call" | "pacs_workstation" | "telemetry_wearable" | "smart_bed" | "medication_dispensing" | "surgical_system" | "defibrillator" | "dialysis" | "clinical_workstation" | "building_system" | "other" | "unknown"
+export type DeviceComponent = { sbom_id: string; sbom_file: string; 
+/**
+ * Came with an SBOM attached to the device's model.
+ */
+from_model: boolean; 
+/**
+ * The product the SBOM describes, rather than a part of it.
+ */
+is_subject: boolean; bom_ref: string; kind: string; name: string; group: string | null; version: string | null; supplier: string | null; purl: string | null; cpe: string | null; licenses: string[]; hashes: ComponentHash[]; 
+/**
+ * The name of the component it is part of.
+ */
+part_of: string | null; vulnerabilities: ComponentVulnerability[] }
 /**
  * A control assigned to one device, with what it does for it.
  */
@@ -1275,6 +1372,14 @@ export type DeviceRow = { device: Device; site_name: string | null; zone_name: s
  * Keys of the facts that are not known (see `DeviceFields::gaps`).
  */
 gaps: string[] }
+/**
+ * A device's SBOMs (its own and its model's) and all their components.
+ */
+export type DeviceSboms = { sboms: SbomSummary[]; components: DeviceComponent[]; 
+/**
+ * Open component vulnerabilities (distinct), as named in the risk explanation.
+ */
+open: string[] }
 export type DeviceSort = "name" | "asset_tag" | "category" | "manufacturer" | "model" | "site" | "zone" | "status" | 
 /**
  * Number of unknown facts.
@@ -2062,6 +2167,49 @@ overdue: PlanRow[] }
 export type RowAction = "create" | "update" | "unchanged" | "error"
 export type SaveAnswerRequest = { assessment_id: AssessmentId; input: AnswerInput }
 /**
+ * Which format and encoding a document was in.
+ */
+export type SbomFormat = "cyclonedx_json" | "cyclonedx_xml" | "spdx_json" | "spdx_tag_value"
+export type SbomImportReport = { sbom: SbomSummary; 
+/**
+ * The file of the same document (same serial number / namespace, or same bytes) that
+ * this import replaced.
+ */
+replaced: string | null }
+export type SbomSummary = { id: string; target: SbomTarget; 
+/**
+ * "Infusion pump 3 (IP-003)" or "model BD Alaris 8015".
+ */
+attached_to: string; 
+/**
+ * Active devices it applies to.
+ */
+devices: number; file_name: string; sha256: string; format: SbomFormat; 
+/**
+ * "CycloneDX 1.4 JSON", "SPDX 2.2 tag-value".
+ */
+format_label: string; serial: string | null; 
+/**
+ * The product it describes ("ABC 4.2"), else the document name, else the file name.
+ */
+title: string; components: number; 
+/**
+ * Vulnerabilities on its components after VEX, and how many of them are still open.
+ */
+vulnerabilities: number; open_vulnerabilities: number; imported_at: string; imported_by: string }
+/**
+ * What an SBOM is attached to.
+ */
+export type SbomTarget = 
+/**
+ * One device.
+ */
+{ kind: "device"; device_id: DeviceId } | 
+/**
+ * Every device of this manufacturer and model (compared without case).
+ */
+{ kind: "model"; manufacturer: string; model: string }
+/**
  * Who or what a set of questions is about.
  */
 export type Scope = 
@@ -2257,10 +2405,48 @@ export type VendorRow = { vendor: Vendor; device_count: number }
  */
 export type VendorSupport = "supported" | "limited" | "ended" | "unknown"
 /**
+ * A VEX statement applied to a component.
+ */
+export type VexApplied = { vulnerability: string; state: VexState; 
+/**
+ * "openssl 1.0.2k".
+ */
+component: string; sbom_file: string }
+export type VexFormat = "cyclonedx" | "csaf"
+export type VexImportReport = { vex: VexSummary; applied: VexApplied[]; 
+/**
+ * Statements about components no attached SBOM has (kept: they apply once such an
+ * SBOM is attached).
+ */
+unmatched: VexUnmatched[]; replaced: string | null }
+/**
  * Why a device is not affected: the five justifications of CISA's VEX minimum elements
  * (also CSAF's `flags` labels and CycloneDX's `analysis.justification`, modulo spelling).
  */
 export type VexJustification = "component_not_present" | "vulnerable_code_not_present" | "vulnerable_code_not_in_execute_path" | "vulnerable_code_cannot_be_controlled_by_adversary" | "inline_mitigations_already_exist"
+/**
+ * What a document (an SBOM's own analysis or a VEX statement) says about one component and
+ * one vulnerability. CycloneDX's analysis states and CSAF's product status map onto these.
+ */
+export type VexState = "affected" | "under_investigation" | "fixed" | "not_affected" | 
+/**
+ * Listed without an analysis (an SPDX advisory reference, a CycloneDX vulnerability
+ * without `analysis.state`).
+ */
+"unknown"
+export type VexSummary = { id: string; file_name: string; format: VexFormat; document_id: string | null; statements: number; 
+/**
+ * Components of attached SBOMs its statements apply to.
+ */
+applied_components: number; imported_at: string; imported_by: string }
+/**
+ * A statement that names nothing attached, with where it is in the file.
+ */
+export type VexUnmatched = { place: string; vulnerability: string; 
+/**
+ * "ref 'urn:cdx:…'", "product CSAFPID-0001 (…)".
+ */
+target: string }
 export type Vocabularies = { category: Choice<DeviceCategory>[]; connectivity: Choice<Connectivity>[]; clinical_function: Choice<ClinicalFunction>[]; tri_state: Choice<TriState>[]; patch_status: Choice<PatchStatus>[]; authentication: Choice<Authentication>[]; remote_access: Choice<RemoteAccess>[]; vendor_support: Choice<VendorSupport>[]; fda_class: Choice<FdaClass>[]; device_status: Choice<DeviceStatus>[]; zone_purpose: Choice<ZonePurpose>[]; risk_treatment: Choice<RiskTreatment>[]; risk_status: Choice<RiskStatus>[] }
 /**
  * A network segment (VLAN) at a site, or clinic-wide when `site_id` is empty.
