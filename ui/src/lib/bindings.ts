@@ -2194,7 +2194,8 @@ format_label: string; serial: string | null;
  */
 title: string; components: number; 
 /**
- * Vulnerabilities on its components after VEX, and how many of them are still open.
+ * Distinct vulnerabilities (by CVE, else id) on its components after VEX, and how many
+ * of them are still open on some component.
  */
 vulnerabilities: number; open_vulnerabilities: number; imported_at: string; imported_by: string }
 /**
