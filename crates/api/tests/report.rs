@@ -883,6 +883,50 @@ fn change_since_the_previous_assessment_covers_devices_levels_and_risks() {
     assert!(text.contains("Residual then"));
     assert!(text.contains("Closed"));
 
+    // So does the workbook's Summary sheet.
+    let xlsx = dir.path().join("packet.xlsx");
+    api.write_report(
+        &ReportRequest {
+            format: ReportFormat::Xlsx,
+            paper: Paper::Letter,
+            assessment_id: Some(current),
+            path: xlsx.to_string_lossy().into_owned(),
+        },
+        generated_at(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let summary = book.worksheet_range("Summary").unwrap();
+    let row_of = |label: &str| {
+        summary
+            .rows()
+            .find(|r| r[0] == label)
+            .unwrap_or_else(|| panic!("no {label:?} row"))
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        row_of("Devices added since")[1],
+        "1: CH-004 Infusion pump 2"
+    );
+    // The second "Medium" row: the first is the levels table above the chart.
+    let medium: Vec<String> = summary
+        .rows()
+        .filter(|r| r[0] == "Medium")
+        .nth(1)
+        .expect("a then/now levels table")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(medium[1..5], ["1", "0", "1", "0"]);
+    let closed = summary
+        .rows()
+        .find(|r| r[1] == "Closed")
+        .expect("the closed risk is listed");
+    assert_eq!(closed[2].to_string(), "High");
+
     // The golden snapshot of this part of the model.
     let actual = serde_json::to_string_pretty(&c).unwrap() + "\n";
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report_change.json");

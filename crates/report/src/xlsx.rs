@@ -886,7 +886,113 @@ fn summary_sheet(
             )?;
         }
     }
+    change_rows(ws, formats, hm + 8, model.executive.change.as_ref())?;
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 60)?;
+    Ok(())
+}
+
+/// The change since the previous assessment, below the heat map (as in the PDF's summary).
+fn change_rows(
+    ws: &mut Worksheet,
+    formats: &Formats,
+    mut row: u32,
+    change: Option<&ChangeSincePrevious>,
+) -> Result<(), ReportError> {
+    ws.write_string_with_format(
+        row,
+        0,
+        "Change since the previous assessment",
+        &formats.bold,
+    )?;
+    row += 1;
+    let Some(c) = change else {
+        ws.write_string(
+            row,
+            0,
+            "This is the first assessment recorded: there is no earlier one to compare with.",
+        )?;
+        return Ok(());
+    };
+    let names = |count: u32, names: &[String]| {
+        if names.is_empty() {
+            count.to_string()
+        } else {
+            format!("{count}: {}", names.join(", "))
+        }
+    };
+    let pairs = [
+        (
+            "Previous assessment",
+            format!("{} (started {})", c.previous_title, c.previous_started_on),
+        ),
+        ("Compared from when", c.since.clone()),
+        ("Findings then", c.previous_findings.to_string()),
+        ("Findings now", c.findings_now.to_string()),
+        ("Resolved since", c.resolved.to_string()),
+        ("New since", c.new.to_string()),
+        ("Answers changed", c.answers_changed.to_string()),
+        (
+            "Devices added since",
+            names(c.devices_added, &c.devices_added_names),
+        ),
+        (
+            "Devices retired since",
+            names(c.devices_retired, &c.devices_retired_names),
+        ),
+        ("Device records changed", c.devices_changed.to_string()),
+    ];
+    for (key, value) in pairs {
+        ws.write_string_with_format(row, 0, key, &formats.bold)?;
+        ws.write_string(row, 1, neutralize_formula(&value))?;
+        row += 1;
+    }
+    let Some(l) = &c.levels else {
+        ws.write_string_with_format(row, 0, "Risk levels then", &formats.bold)?;
+        ws.write_string(row, 1, &c.levels_not_recorded)?;
+        return Ok(());
+    };
+    row += 1;
+    let headers = [
+        "Devices by level",
+        "Inherent then",
+        "Inherent now",
+        "Residual then",
+        "Residual now",
+    ];
+    for (col, header) in headers.iter().enumerate() {
+        ws.write_string_with_format(row, col as u16, *header, &formats.bold)?;
+    }
+    for level in RiskLevel::ALL.iter().rev() {
+        row += 1;
+        ws.write_string(row, 0, level_label(*level))?;
+        let counts = [
+            l.inherent_then,
+            l.inherent_now,
+            l.residual_then,
+            l.residual_now,
+        ];
+        for (col, counts) in counts.iter().enumerate() {
+            ws.write_number(row, col as u16 + 1, counts.get(*level) as f64)?;
+        }
+    }
+    add_level_formats(ws, formats, row - 3, 0, row, 0)?;
+    row += 2;
+    let headers = ["Register risk", "Change", "Residual then", "Residual now"];
+    for (col, header) in headers.iter().enumerate() {
+        ws.write_string_with_format(row, col as u16, *header, &formats.bold)?;
+    }
+    let first = row + 1;
+    for r in &l.risks {
+        row += 1;
+        ws.write_string(row, 0, neutralize_formula(&r.title))?;
+        ws.write_string(row, 1, r.change.label())?;
+        for (col, level) in [(2, r.then), (3, r.now)] {
+            ws.write_string(row, col, level.map_or("—", level_label))?;
+        }
+    }
+    if row >= first {
+        add_level_formats(ws, formats, first, 2, row, 3)?;
+    }
     Ok(())
 }
