@@ -240,12 +240,13 @@ export class Element {
 // The harness every e2e file shares: one tauri-driver per file on a port of its own, a fresh
 // database, and a teardown that always leaves nothing running.
 //
-// Why the teardown is built this way (the shared setup once hung a file forever): tauri-driver
-// starts WebKitWebDriver, which starts the app; all three inherit the driver's stdout/stderr.
-// On SIGTERM tauri-driver SIGKILLs WebKitWebDriver and exits, but the app of a session that was
-// never deleted survives as an orphan. When the driver's output went to pipes read by node, that
-// orphan held the pipes open and node's event loop, hence the test file, never ended (shown with
-// a file that kills the driver without deleting its session: it ran until `timeout` killed it).
+// Why the teardown is built this way (an earlier shared setup hung a file; this is the likely
+// cause, reproduced): tauri-driver starts WebKitWebDriver, which starts the app; all three
+// inherit the driver's stdout/stderr. On SIGTERM tauri-driver SIGKILLs WebKitWebDriver and
+// exits, but the app of a session that was never deleted survives as an orphan. When the
+// driver's output went to pipes read by node, that orphan held the pipes open and node's event
+// loop, hence the test file, never ended (a script that kills the driver without deleting its
+// session ran until `timeout` killed it; harness.test.mjs now checks the teardown).
 // So: the driver writes straight into a log file (no pipe in node), it leads a process group of
 // its own that the teardown signals as a whole (the app and WebKit's helpers are in it), the
 // session is deleted with a time limit, and a last unref'd watchdog ends the file with a message
@@ -381,7 +382,6 @@ export function e2eApp(name, { portVar, defaultPort, window = { width: 1280, hei
       }
     },
   };
-  app.step = app.step.bind(app);
 
   // Kills the group even when the file ends abruptly (an uncaught error, Ctrl-C, a runner's
   // SIGTERM): a detached group would otherwise outlive its file.
