@@ -50,14 +50,31 @@ fn s(text: &str) -> V {
     V::S(text.to_string())
 }
 
+/// One table sheet. Columns holding risk levels (`V::Level`) are coloured by conditional
+/// formatting; status columns get their drop-down list by header name, so inserting a column
+/// cannot move a list onto the wrong one.
 struct Sheet<'a> {
     name: &'a str,
     headers: &'a [&'a str],
     rows: Vec<Vec<V>>,
-    /// Columns whose values are risk levels (coloured).
-    level_columns: &'a [usize],
-    /// Drop-down lists on status columns: (column, allowed values).
-    validations: Vec<(usize, Vec<String>)>,
+    /// Drop-down lists on status columns: (header, allowed values).
+    choices: Vec<(&'a str, Vec<String>)>,
+}
+
+impl<'a> Sheet<'a> {
+    fn new(name: &'a str, headers: &'a [&'a str], rows: Vec<Vec<V>>) -> Sheet<'a> {
+        Sheet {
+            name,
+            headers,
+            rows,
+            choices: Vec::new(),
+        }
+    }
+
+    fn choices(mut self, header: &'a str, values: Vec<String>) -> Sheet<'a> {
+        self.choices.push((header, values));
+        self
+    }
 }
 
 struct Formats {
@@ -93,6 +110,7 @@ fn write_table_sheet(
         .iter()
         .map(|h| h.chars().count() + 4)
         .collect();
+    let mut level_columns = vec![false; sheet.headers.len()];
     for (r, row) in sheet.rows.iter().enumerate() {
         let row_num = r as u32 + 1;
         for (c, value) in row.iter().enumerate() {
@@ -107,6 +125,7 @@ fn write_table_sheet(
                 V::Level(level) => {
                     ws.write_string(row_num, col, level_label(*level))?;
                     widths[c] = widths[c].max(9);
+                    level_columns[c] = true;
                 }
                 V::N(n) => {
                     ws.write_number(row_num, col, *n)?;
@@ -140,15 +159,26 @@ fn write_table_sheet(
     for (c, width) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*width as f64 + 2.0).min(62.0))?;
     }
-    for &col in sheet.level_columns {
+    for (col, _) in level_columns
+        .iter()
+        .enumerate()
+        .filter(|(_, level)| **level)
+    {
         add_level_formats(ws, formats, 1, col as u16, last_row, col as u16)?;
     }
-    for (col, values) in &sheet.validations {
+    for (header, values) in &sheet.choices {
+        let col = sheet
+            .headers
+            .iter()
+            .position(|h| h == header)
+            .ok_or_else(|| {
+                ReportError::Render(format!("the {} sheet has no {header} column", sheet.name))
+            })?;
         let validation = DataValidation::new()
             .allow_list_strings(values)?
             .set_error_title("Not a status")?
             .set_error_message("Choose one of the listed values.")?;
-        ws.add_data_validation(1, *col as u16, last_row, *col as u16, &validation)?;
+        ws.add_data_validation(1, col as u16, last_row, col as u16, &validation)?;
     }
     Ok(())
 }
@@ -221,9 +251,9 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Inventory",
-            headers: &[
+        Sheet::new(
+            "Inventory",
+            &[
                 "Asset tag",
                 "Name",
                 "Category",
@@ -249,8 +279,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "Status",
                 "Unknown facts",
             ],
-            rows: inv
-                .devices
+            inv.devices
                 .iter()
                 .map(|d| {
                     vec![
@@ -281,12 +310,9 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[],
-            validations: vec![
-                (16, labels(PatchStatus::ALL, PatchStatus::label)),
-                (22, labels(DeviceStatus::ALL, DeviceStatus::label)),
-            ],
-        },
+        )
+        .choices("Patch status", labels(PatchStatus::ALL, PatchStatus::label))
+        .choices("Status", labels(DeviceStatus::ALL, DeviceStatus::label)),
     )?;
 
     let risk_statuses = labels(
@@ -329,24 +355,22 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Risk register",
-            headers: register_headers,
-            rows: register_rows(&model.register.entries),
-            level_columns: &[2, 3],
-            validations: vec![(8, risk_statuses.clone())],
-        },
+        Sheet::new(
+            "Risk register",
+            register_headers,
+            register_rows(&model.register.entries),
+        )
+        .choices("Status", risk_statuses.clone()),
     )?;
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Remediation plan",
-            headers: register_headers,
-            rows: register_rows(&model.remediation),
-            level_columns: &[2, 3],
-            validations: vec![(8, risk_statuses)],
-        },
+        Sheet::new(
+            "Remediation plan",
+            register_headers,
+            register_rows(&model.remediation),
+        )
+        .choices("Status", risk_statuses),
     )?;
     let plan_statuses = labels(
         &devicerisk_core::lifecycle::PlanStatus::ALL,
@@ -355,9 +379,9 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Lifecycle budget",
-            headers: &[
+        Sheet::new(
+            "Lifecycle budget",
+            &[
                 "Fiscal year",
                 "Year starts",
                 "Year ends",
@@ -368,7 +392,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "Owner",
                 "Status",
             ],
-            rows: model
+            model
                 .roadmap
                 .iter()
                 .flat_map(|y| {
@@ -387,16 +411,15 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     })
                 })
                 .collect(),
-            level_columns: &[],
-            validations: vec![(8, plan_statuses)],
-        },
+        )
+        .choices("Status", plan_statuses),
     )?;
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Device risks",
-            headers: &[
+        Sheet::new(
+            "Device risks",
+            &[
                 "Asset tag",
                 "Device",
                 "Category",
@@ -411,7 +434,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "Main reasons",
                 "What would lower it most",
             ],
-            rows: model
+            model
                 .register
                 .risks
                 .iter()
@@ -433,18 +456,16 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[7, 10],
-            validations: vec![],
-        },
+        ),
     )?;
 
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Segmentation",
-            headers: &["Asset tag", "Device", "Site", "Zone", "Issue", "Severity"],
-            rows: model
+        Sheet::new(
+            "Segmentation",
+            &["Asset tag", "Device", "Site", "Zone", "Issue", "Severity"],
+            model
                 .segmentation
                 .findings
                 .iter()
@@ -459,17 +480,15 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[5],
-            validations: vec![],
-        },
+        ),
     )?;
 
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Unsupported devices",
-            headers: &[
+        Sheet::new(
+            "Unsupported devices",
+            &[
                 "Asset tag",
                 "Device",
                 "Operating system",
@@ -479,7 +498,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "Residual level",
                 "Compensating measures recorded",
             ],
-            rows: model
+            model
                 .unsupported
                 .iter()
                 .map(|d| {
@@ -495,17 +514,15 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[6],
-            validations: vec![],
-        },
+        ),
     )?;
 
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Questionnaire",
-            headers: &[
+        Sheet::new(
+            "Questionnaire",
+            &[
                 "Severity",
                 "Practice",
                 "Subject",
@@ -518,7 +535,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "NIST CSF 2.0",
                 "HIPAA",
             ],
-            rows: model
+            model
                 .questionnaire
                 .gaps
                 .iter()
@@ -538,17 +555,15 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[0],
-            validations: vec![],
-        },
+        ),
     )?;
 
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Vulnerabilities",
-            headers: &[
+        Sheet::new(
+            "Vulnerabilities",
+            &[
                 "Device",
                 "Advisory / CVE",
                 "Title",
@@ -559,7 +574,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "Decision",
                 "Counts in risk",
             ],
-            rows: model
+            model
                 .vulnerabilities
                 .iter()
                 .map(|v| {
@@ -576,18 +591,16 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[],
-            validations: vec![],
-        },
+        ),
     )?;
 
     let tri = labels(TriState::ALL, TriState::label);
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Vendors",
-            headers: &[
+        Sheet::new(
+            "Vendors",
+            &[
                 "Vendor",
                 "Devices",
                 "Security contact",
@@ -599,7 +612,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "BAA signed",
                 "Still to obtain",
             ],
-            rows: model
+            model
                 .vendors
                 .iter()
                 .map(|v| {
@@ -617,22 +630,19 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[],
-            validations: vec![
-                (3, tri.clone()),
-                (6, tri.clone()),
-                (7, tri.clone()),
-                (8, tri),
-            ],
-        },
+        )
+        .choices("Disclosure policy", tri.clone())
+        .choices("SBOM on file", tri.clone())
+        .choices("MDS2 on file", tri.clone())
+        .choices("BAA signed", tri),
     )?;
 
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Evidence",
-            headers: &[
+        Sheet::new(
+            "Evidence",
+            &[
                 "File",
                 "SHA-256",
                 "Size (bytes)",
@@ -641,7 +651,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "Supports",
                 "Added",
             ],
-            rows: model
+            model
                 .evidence
                 .iter()
                 .map(|e| {
@@ -656,18 +666,16 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[],
-            validations: vec![],
-        },
+        ),
     )?;
 
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Audit trail",
-            headers: &["When (UTC)", "Who", "Action", "Entity", "What"],
-            rows: model
+        Sheet::new(
+            "Audit trail",
+            &["When (UTC)", "Who", "Action", "Entity", "What"],
+            model
                 .audit
                 .entries
                 .iter()
@@ -681,17 +689,15 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[],
-            validations: vec![],
-        },
+        ),
     )?;
 
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Mapping",
-            headers: &[
+        Sheet::new(
+            "Mapping",
+            &[
                 "Finding",
                 "Subject",
                 "Severity",
@@ -699,7 +705,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "HICP",
                 "NIST CSF 2.0",
             ],
-            rows: model
+            model
                 .mapping
                 .iter()
                 .map(|m| {
@@ -713,9 +719,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                     ]
                 })
                 .collect(),
-            level_columns: &[2],
-            validations: vec![],
-        },
+        ),
     )?;
 
     let md = &model.method;
@@ -768,9 +772,9 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
     write_table_sheet(
         &mut workbook,
         &formats,
-        Sheet {
-            name: "Method",
-            headers: &[
+        Sheet::new(
+            "Method",
+            &[
                 "Kind",
                 "Id",
                 "Label",
@@ -778,9 +782,7 @@ pub fn render_xlsx(model: &ReportModel) -> Result<Vec<u8>, ReportError> {
                 "Applies when / effect",
             ],
             rows,
-            level_columns: &[],
-            validations: vec![],
-        },
+        ),
     )?;
 
     Ok(workbook.save_to_buffer()?)
