@@ -280,6 +280,7 @@ impl Api {
                 updated_at: now,
             };
             db.insert_device(&device)?;
+            self.rematch_devices(db, std::slice::from_ref(&device))?;
             self.audit(
                 db,
                 "create",
@@ -303,8 +304,12 @@ impl Api {
             if changed.is_empty() {
                 return Ok(old);
             }
+            let refresh = crate::intel::match_facts_changed(&old.fields, &fields);
             let device = old.with_fields(fields, self.now());
             db.update_device(&device)?;
+            if refresh {
+                self.rematch_devices(db, std::slice::from_ref(&device))?;
+            }
             let labels: Vec<String> = changed.iter().map(|k| crate::field_label(k)).collect();
             self.audit(
                 db,
@@ -351,6 +356,7 @@ impl Api {
                 decommissioned_at: None,
             };
             db.insert_device(&device)?;
+            self.rematch_devices(db, std::slice::from_ref(&device))?;
             self.audit(
                 db,
                 "create",
@@ -375,6 +381,7 @@ impl Api {
             let description = self.check_bulk_changes(db, &edit.changes)?;
             let now = self.now();
             let mut changed_count = 0;
+            let mut to_match = Vec::new();
             for id in &edit.ids {
                 let old = db
                     .device(*id)?
@@ -386,8 +393,12 @@ impl Api {
                 if changed_fields(&old.fields, &fields).is_empty() {
                     continue;
                 }
+                let refresh = crate::intel::match_facts_changed(&old.fields, &fields);
                 let device = old.with_fields(fields, now);
                 db.update_device(&device)?;
+                if refresh {
+                    to_match.push(device.clone());
+                }
                 self.audit(
                     db,
                     "update",
@@ -401,6 +412,7 @@ impl Api {
                 )?;
                 changed_count += 1;
             }
+            self.rematch_devices(db, &to_match)?;
             Ok(changed_count)
         })
     }
@@ -490,6 +502,7 @@ impl Api {
             ..old
         };
         db.update_device(&device)?;
+        self.rematch_devices(db, std::slice::from_ref(&device))?;
         let summary = match &reason {
             Some(reason) => {
                 format!("Device \"{}\" decommissioned: {reason}", device.fields.name)

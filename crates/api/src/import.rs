@@ -720,16 +720,23 @@ impl Api {
                 RowAction::Create => row.device.as_ref(),
                 _ => None,
             }))?;
+            let mut to_match = Vec::new();
             for row in &plan.rows {
                 match (row.action, &row.device) {
-                    (RowAction::Create, Some(_)) => report.created += 1,
+                    (RowAction::Create, Some(device)) => {
+                        to_match.push(device.clone());
+                        report.created += 1
+                    }
                     (RowAction::Update, Some(device)) => {
                         db.update_device(device)?;
+                        to_match.push(device.clone());
                         report.updated += 1;
                     }
                     _ => report.unchanged += 1,
                 }
             }
+            // New and changed devices are matched against the stored catalogs at once.
+            self.rematch_devices(db, &to_match)?;
             let mut summary = format!(
                 "Imported '{file_name}': {} created, {} updated, {} unchanged",
                 report.created, report.updated, report.unchanged

@@ -11,10 +11,12 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use devicerisk_core::risk::KnownVulnerabilities;
-use devicerisk_core::DeviceId;
+use devicerisk_core::{Device, DeviceFields, DeviceId};
 use devicerisk_intel::csaf::{read_csaf, read_csaf_folder, Advisory, FileFailure, SupersededFile};
 use devicerisk_intel::kev::{diff_kev, read_kev, KevChange, KevEntry};
-use devicerisk_intel::matching::{match_devices, Confidence, DeviceFacts, MatchSource};
+use devicerisk_intel::matching::{
+    match_devices, Confidence, DeviceFacts, Match as DeviceMatch, MatchSource,
+};
 use devicerisk_store::{
     AdvisoryProductRow, AdvisoryRow, Db, DecisionRow, KevCatalogRow, KevEntryRow, MatchRow,
 };
@@ -562,27 +564,40 @@ impl Api {
                     Confidence::Medium => summary.medium += 1,
                     Confidence::Low => summary.low += 1,
                 }
-                let (kind, id) = match m.source {
-                    MatchSource::Advisory { tracking_id } => (SourceKind::Advisory, tracking_id),
-                    MatchSource::Kev { cve_id } => (SourceKind::Kev, cve_id),
-                };
-                MatchRow {
-                    device_id: devices[m.device as usize].id,
-                    source_kind: kind.key().to_string(),
-                    source_id: id,
-                    confidence: confidence_key(m.confidence).to_string(),
-                    version_verdict: format!("{:?}", m.version),
-                    reasons: m.reasons,
-                    products: m.products,
-                    cves: m.cves,
-                    known_exploited: m.known_exploited,
-                    max_cvss: m.max_cvss,
-                    matched_at: at,
-                }
+                match_row(devices[m.device as usize].id, m, at)
             })
             .collect();
         db.replace_matches(&rows)?;
         Ok(summary)
+    }
+
+    /// Matches the given devices again after they were added or edited, inside the caller's
+    /// transaction, replacing only their matches (decisions are kept, as always). Devices no
+    /// longer in use lose their matches. Does nothing when no catalog is stored.
+    pub(crate) fn rematch_devices(&self, db: &Db<'_>, devices: &[Device]) -> ApiResult<()> {
+        if devices.is_empty() || !db.has_intel_catalogs()? {
+            return Ok(());
+        }
+        let at = self.now();
+        let in_use: Vec<&Device> = devices
+            .iter()
+            .filter(|d| d.decommissioned_at.is_none())
+            .collect();
+        let facts: Vec<DeviceFacts> = in_use
+            .iter()
+            .map(|d| DeviceFacts::from_fields(&d.fields))
+            .collect();
+        let rows: Vec<MatchRow> = if facts.is_empty() {
+            Vec::new()
+        } else {
+            match_devices(&facts, &stored_advisories(db)?, &stored_kev(db)?)
+                .into_iter()
+                .map(|m| match_row(in_use[m.device as usize].id, m, at))
+                .collect()
+        };
+        let ids: Vec<DeviceId> = devices.iter().map(|d| d.id).collect();
+        db.replace_matches_of_devices(&ids, &rows)?;
+        Ok(())
     }
 
     fn intel_matches(&self, db: &Db<'_>, rows: Vec<MatchRow>) -> ApiResult<Vec<IntelMatch>> {
@@ -877,6 +892,36 @@ impl Api {
         }
         Ok(IntelCatalogs { kev, advisories })
     }
+}
+
+fn match_row(device_id: DeviceId, m: DeviceMatch, at: DateTime<Utc>) -> MatchRow {
+    let (kind, id) = match m.source {
+        MatchSource::Advisory { tracking_id } => (SourceKind::Advisory, tracking_id),
+        MatchSource::Kev { cve_id } => (SourceKind::Kev, cve_id),
+    };
+    MatchRow {
+        device_id,
+        source_kind: kind.key().to_string(),
+        source_id: id,
+        confidence: confidence_key(m.confidence).to_string(),
+        version_verdict: format!("{:?}", m.version),
+        reasons: m.reasons,
+        products: m.products,
+        cves: m.cves,
+        known_exploited: m.known_exploited,
+        max_cvss: m.max_cvss,
+        matched_at: at,
+    }
+}
+
+/// Whether an edit changed what matching reads (manufacturer, model, version, category) or
+/// whether the device is in use.
+pub(crate) fn match_facts_changed(old: &DeviceFields, new: &DeviceFields) -> bool {
+    old.manufacturer != new.manufacturer
+        || old.model != new.model
+        || old.software_version != new.software_version
+        || old.category != new.category
+        || old.status != new.status
 }
 
 fn open_of(matches: &[IntelMatch]) -> OpenVulnerabilities {

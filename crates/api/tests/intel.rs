@@ -283,3 +283,71 @@ fn an_affected_device_has_its_vulnerabilities_named_in_its_risk() {
     let mitigated = api.device_risk(pump).unwrap();
     assert_eq!(mitigated.result.points, before.result.points);
 }
+
+#[test]
+fn adding_or_editing_a_device_matches_it_without_pressing_match_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path());
+    // Nothing stored yet: adding a device matches nothing and costs nothing.
+    let early = add(&api, "Early pump", "BD", "Alaris 8015", None);
+    assert!(api.list_matches().unwrap().is_empty());
+    api.import_csaf(&csaf_folder(dir.path())).unwrap();
+    assert!(api
+        .list_matches()
+        .unwrap()
+        .iter()
+        .any(|m| m.device_id == early));
+
+    // Added after the import: matched at once.
+    let pump = add(&api, "New pump", "BD", "Alaris 8015", None);
+    let matches = api.list_matches().unwrap();
+    assert_eq!(
+        find(&matches, pump, "ICSMA-23-194-01").confidence,
+        Confidence::High
+    );
+
+    // A decision survives the edit; changing the model to another manufacturer's drops the
+    // match, changing it back finds it again, and the decision is still there.
+    api.decide_match(DecideMatch {
+        device_id: pump,
+        source_kind: SourceKind::Advisory,
+        source_id: "ICSMA-23-194-01".into(),
+        status: Some(DecisionStatus::Affected),
+        justification: None,
+        control: None,
+        note: None,
+    })
+    .unwrap();
+    let mut fields = api.get_device(pump).unwrap().row.device.fields;
+    fields.manufacturer = Some("GE Healthcare".into());
+    fields.model = Some("CARESCAPE B850".into());
+    api.update_device(pump, fields.clone()).unwrap();
+    let matches = api.list_matches().unwrap();
+    assert!(!matches
+        .iter()
+        .any(|m| m.device_id == pump && m.source_id == "ICSMA-23-194-01"));
+    assert_eq!(
+        find(&matches, pump, "ICSMA-20-023-01").confidence,
+        Confidence::High
+    );
+    // The other devices' matches are untouched.
+    assert!(matches.iter().any(|m| m.device_id == early));
+
+    fields.manufacturer = Some("BD".into());
+    fields.model = Some("Alaris 8015".into());
+    api.update_device(pump, fields).unwrap();
+    let matches = api.list_matches().unwrap();
+    let back = find(&matches, pump, "ICSMA-23-194-01");
+    assert_eq!(
+        back.decision.as_ref().map(|d| d.status),
+        Some(DecisionStatus::Affected)
+    );
+
+    // A decommissioned device is no longer matched.
+    api.decommission_device(pump, None).unwrap();
+    assert!(!api
+        .list_matches()
+        .unwrap()
+        .iter()
+        .any(|m| m.device_id == pump));
+}

@@ -341,6 +341,50 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Replaces the matches of the given devices only (after they were added or edited).
+    pub fn replace_matches_of_devices(
+        &self,
+        devices: &[DeviceId],
+        matches: &[MatchRow],
+    ) -> Result<()> {
+        let mut delete = self
+            .conn
+            .prepare_cached("DELETE FROM intel_matches WHERE device_id = ?1")?;
+        for id in devices {
+            delete.execute([id.to_string()])?;
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "INSERT INTO intel_matches ({MATCH_COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        ))?;
+        for m in matches {
+            stmt.execute(params![
+                m.device_id.to_string(),
+                m.source_kind,
+                m.source_id,
+                m.confidence,
+                m.version_verdict,
+                list(&m.reasons),
+                list(&m.products),
+                list(&m.cves),
+                list(&m.known_exploited),
+                m.max_cvss,
+                ts(m.matched_at)
+            ])
+            .map_err(classify)?;
+        }
+        Ok(())
+    }
+
+    /// Whether any advisory or KEV entry is stored (nothing to match against otherwise).
+    pub fn has_intel_catalogs(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM advisories) OR EXISTS (SELECT 1 FROM kev_entries)",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+
     /// Every match, by device then source.
     pub fn matches(&self) -> Result<Vec<MatchRow>> {
         let mut stmt = self.conn.prepare_cached(&format!(
