@@ -404,12 +404,32 @@ impl<'f> Writer<'f> {
             return widths;
         }
         let moved = short.min(spare);
-        for (w, n) in widths.iter_mut().zip(&need) {
+        let mut donors = Vec::new();
+        for (i, (w, n)) in widths.iter_mut().zip(&need).enumerate() {
             if *w < *n {
                 *w += (*n - *w) * moved / short;
-            } else {
-                *w -= (*w - *n) * moved / spare;
+            } else if *w > *n {
+                donors.push(i);
             }
+        }
+        // Taken from the roomy columns in proportion to their width (so a column of long
+        // text with short words is not squeezed first), never below their own longest word.
+        let mut remaining = moved;
+        while remaining > 0.01 && !donors.is_empty() {
+            let total: f32 = donors.iter().map(|&i| widths[i]).sum();
+            let pool = remaining;
+            let mut still_roomy = Vec::new();
+            for &i in &donors {
+                let share = pool * widths[i] / total;
+                let room = widths[i] - need[i];
+                let take = share.min(room);
+                widths[i] -= take;
+                remaining -= take;
+                if room > share {
+                    still_roomy.push(i);
+                }
+            }
+            donors = still_roomy;
         }
         widths
     }
