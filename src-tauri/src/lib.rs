@@ -19,8 +19,8 @@ use devicerisk_api::core::{
     ClinicProfile, Device, DeviceFields, DeviceId, Site, SiteId, Vendor, VendorId, Zone, ZoneId,
 };
 use devicerisk_api::{
-    Api, ApiError, AppStatus, AuditEntry, BulkEdit, DemoOptions, DemoReport, DeviceDetail,
-    DeviceList, DeviceQuery, ExportFormat, ExportReport, ImportPreview, ImportReport,
+    Api, ApiError, AppStatus, AuditEntry, BulkEdit, DemoHistoryReport, DemoOptions, DemoReport,
+    DeviceDetail, DeviceList, DeviceQuery, ExportFormat, ExportReport, ImportPreview, ImportReport,
     ImportRequest, SiteInput, TargetInfo, VendorInput, VendorRow, ZoneInput, ZoneRow,
 };
 use tauri::State;
@@ -76,6 +76,12 @@ async fn status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
 #[specta::specta]
 async fn load_demo(state: State<'_, AppState>, options: DemoOptions) -> CmdResult<DemoReport> {
     state.with(|api| api.load_demo(options))
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn load_demo_history(state: State<'_, AppState>) -> CmdResult<DemoHistoryReport> {
+    state.with(|api| api.load_demo_history())
 }
 
 #[tauri::command]
@@ -249,6 +255,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
         status,
         load_demo,
+        load_demo_history,
         audit_log,
         get_clinic,
         save_clinic,

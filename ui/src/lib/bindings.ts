@@ -21,6 +21,14 @@ async loadDemo(options: DemoOptions) : Promise<Result<DemoReport, ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async loadDemoHistory() : Promise<Result<DemoHistoryReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("load_demo_history") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async auditLog(limit: number) : Promise<Result<AuditEntry[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("audit_log", { limit }) };
@@ -1240,6 +1248,14 @@ export type DecommissionStepView = { step: DecommissionStepKind; label: string; 
  * Absolute path of the certificate copy, when attached.
  */
 file_path: string | null }
+/**
+ * What `load_demo_history` added.
+ */
+export type DemoHistoryReport = { 
+/**
+ * Last year's assessment (final) and this year's draft carried forward from it.
+ */
+assessments: number; answers: number; controls: number; risk_decisions: number; plans: number; patches: number }
 export type DemoOptions = { devices: number; 
 /**
  * Same seed, same clinic.
