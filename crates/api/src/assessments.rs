@@ -202,6 +202,42 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// How many answers differ between two assessments (any subject), whatever links them
+/// (a revision, a carry-forward, or last year's and this year's). "To confirm" is not a
+/// difference: a carried-forward answer says the same until someone changes it.
+pub(crate) fn answers_changed_between(
+    db: &Db<'_>,
+    before: AssessmentId,
+    after: AssessmentId,
+) -> ApiResult<u32> {
+    let settled = |answers: &Answers| -> Answers {
+        answers
+            .iter()
+            .map(|(id, a)| {
+                let mut a = a.clone();
+                a.to_confirm = false;
+                (id.clone(), a)
+            })
+            .collect()
+    };
+    let old = db.answers_by_subject(before)?;
+    let new = db.answers_by_subject(after)?;
+    let empty = Answers::new();
+    let mut subjects: Vec<&AnswerSubject> = old.keys().chain(new.keys()).collect();
+    subjects.sort();
+    subjects.dedup();
+    Ok(subjects
+        .into_iter()
+        .map(|s| {
+            q::diff_answers(
+                &settled(old.get(s).unwrap_or(&empty)),
+                &settled(new.get(s).unwrap_or(&empty)),
+            )
+            .len() as u32
+        })
+        .sum())
+}
+
 /// The next yearly risk assessment: a year after the latest final assessment was signed
 /// off (HIPAA's periodic review; DESIGN.md practice 7). None before the first one is final:
 /// the home checklist asks for that one.

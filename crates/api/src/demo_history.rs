@@ -12,7 +12,7 @@ use devicerisk_core::lifecycle::{PlanAction, PlanFields, PlanOrigin, PlanStatus}
 use devicerisk_core::questionnaire::{
     self as q, Answer, AnswerSubject, AnswerType, AnswerValue, Assessment, Question, SignOff,
 };
-use devicerisk_core::{Device, RiskStatus, RiskTreatment};
+use devicerisk_core::{Device, RemoteAccess, RiskStatus, RiskTreatment};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -142,6 +142,11 @@ impl Api {
         };
         self.store.transaction(|db| {
             let created = at(year_ago, 9);
+            // The inventory was there before last year's assessment.
+            db.backdate_devices(at(
+                year_ago.checked_sub_days(Days::new(30)).unwrap_or(year_ago),
+                9,
+            ))?;
             db.insert_assessment(&last, created)?;
             for (id, answer) in &last_answers {
                 db.put_answer(
@@ -162,6 +167,8 @@ impl Api {
             )
             .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
             db.finalize_assessment(&last, at(signed_on, 16))?;
+            // Levels as they were then: before this year's controls and decisions below.
+            self.record_risk_snapshot(db, last.id)?;
             self.audit(
                 db,
                 "demo",
@@ -200,8 +207,8 @@ impl Api {
             .collect();
         report.answers += self.save_answers(draft.assessment.id, confirmed)?.saved;
 
-        // Compensating controls: the medical-device VLAN isolates what sits on it, and the
-        // network monitor watches the imaging and clinical IT systems.
+        // Compensating controls put in place during the year: a network monitor on the medical
+        // and clinical IT VLANs, and vendor VPN accounts opened only per service ticket.
         let zones = self.list_zones()?;
         let on_zone = |prefix: &str| -> Vec<_> {
             let zone_ids: Vec<_> = zones
@@ -216,16 +223,23 @@ impl Api {
                 .map(|d| d.id)
                 .collect()
         };
+        let mut monitored = on_zone("Medical devices VLAN");
+        monitored.extend(on_zone("Clinical IT VLAN"));
+        let vendor_vpn: Vec<_> = devices
+            .iter()
+            .filter(|d| d.fields.remote_vendor_access == RemoteAccess::AlwaysOn)
+            .map(|d| d.id)
+            .collect();
         for (control, ids, note) in [
             (
-                "isolation_vlan",
-                on_zone("Medical devices VLAN"),
-                "VLAN 30, ACL reviewed in March",
+                "network_monitoring",
+                monitored,
+                "IDS sensor on the core switch SPAN port since March",
             ),
             (
-                "network_monitoring",
-                on_zone("Clinical IT VLAN"),
-                "IDS sensor on the core switch span port",
+                "remote_access_disabled",
+                vendor_vpn,
+                "Vendor VPN accounts disabled; opened per service ticket",
             ),
         ] {
             if ids.is_empty() {

@@ -579,7 +579,7 @@ impl Api {
             });
             if let Some(prev_id) = previous {
                 let answers_changed =
-                    self.assessment_history(id)?.changes_since_previous.len() as u32;
+                    crate::assessments::answers_changed_between(&db, prev_id, id)?;
                 compared = Some((self.assessment_overview(prev_id)?, answers_changed));
             }
             for e in self.list_evidence(id)? {

@@ -1069,14 +1069,14 @@ fn the_demo_history_gives_every_screen_a_year_of_records() {
     assert_eq!(accepted.len(), 1);
 
     // Controls recorded on devices, a budget, and deadlines from all of it.
-    let isolation = f
+    let monitoring = f
         .api
         .risk_controls()
         .unwrap()
         .into_iter()
-        .find(|c| c.id == "isolation_vlan")
+        .find(|c| c.id == "network_monitoring")
         .unwrap();
-    assert!(isolation.devices > 0);
+    assert!(monitoring.devices > 0);
     let roadmap = f.api.lifecycle_roadmap().unwrap();
     assert!(roadmap.years.iter().map(|y| y.total_cents).sum::<f64>() > 0.0);
     let kinds: Vec<_> = f
@@ -1096,7 +1096,18 @@ fn the_demo_history_gives_every_screen_a_year_of_records() {
 
     // The packet of this year's draft compares it with last year's.
     let model = f.api.report_model(None, chrono::Utc::now()).unwrap();
-    assert!(model.executive.change.is_some());
+    // Levels then were kept when last year's was signed off, before this year's controls.
+    let change = model.executive.change.expect("compared with last year");
+    assert!(change.answers_changed > 0, "{change:?}");
+    assert_eq!(
+        change.devices_added, 0,
+        "the inventory predates last year's"
+    );
+    let levels = change.levels.expect("levels kept at sign-off");
+    assert!(
+        levels.devices_down > 0,
+        "this year's controls lowered some: {levels:?}"
+    );
 
     let again = f.api.load_demo_history().unwrap_err();
     assert_eq!(again.code, ErrorCode::NotEmpty);

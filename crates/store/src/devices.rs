@@ -203,6 +203,19 @@ impl Db<'_> {
             .query_row("SELECT count(*) FROM devices", [], |row| row.get(0))?)
     }
 
+    /// Dates every device record made after `at` as made at `at`, and returns how many: the
+    /// demo history's inventory was recorded before last year's assessment.
+    pub fn backdate_devices(&self, at: chrono::DateTime<chrono::Utc>) -> Result<u32> {
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE devices SET created_at = ?1, updated_at = ?1 WHERE created_at > ?1",
+            )?
+            .execute([ts(at)])
+            .map_err(classify)?;
+        Ok(changed as u32)
+    }
+
     pub fn insert_device(&self, device: &Device) -> Result<()> {
         self.insert_devices([device])
     }
