@@ -488,6 +488,22 @@ fn pdf_reparses_with_metadata_bookmarks_and_both_paper_sizes() {
     let info = Command::new("pdfinfo").arg(&a4).output().unwrap();
     assert!(info.status.success());
     assert!(String::from_utf8_lossy(&info.stdout).contains("(A4)"));
+    // Both faces embedded, as subsets named with their tag ("ABCDEF+DejaVuSansCondensed").
+    let fonts = Command::new("pdffonts").arg(&letter).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    let faces: Vec<Vec<&str>> = fonts
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(faces.len(), 2, "{fonts}");
+    for face in &faces {
+        let (tag, name) = face[0].split_once('+').expect("a subset tag");
+        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()));
+        assert!(name.starts_with("DejaVuSansCondensed"), "{fonts}");
+        // emb, sub, uni
+        assert_eq!(face[face.len() - 5..face.len() - 2], ["yes", "yes", "yes"]);
+    }
 }
 
 #[test]

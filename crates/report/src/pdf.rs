@@ -885,6 +885,13 @@ pub fn render_pdf(
             contents.len()
         )));
     }
+    tag_subset_fonts(
+        &mut lo,
+        [
+            (REGULAR_NAME, "DejaVuSansCondensed", regular_ids),
+            (BOLD_NAME, "DejaVuSansCondensed-Bold", bold_ids),
+        ],
+    );
     // The trailer /ID is random in printpdf; derive it from the content instead.
     let id = content_id(&contents, paper, &lo);
     for (page_id, content) in page_ids.values().zip(contents) {
@@ -945,6 +952,55 @@ fn subset(face: &Face, ids: &GlyphIds) -> Result<ParsedFont, ReportError> {
         })
         .collect();
     Ok(parsed)
+}
+
+/// printpdf names an embedded font after its resource id ("DJVSCR") and, for a font it did not
+/// subset itself, without the tag ISO 32000 (9.6.4) asks of a subset: here each face's
+/// /BaseFont and /FontName become "ABCDEF+DejaVuSansCondensed", the six letters derived from
+/// the glyphs kept (so the same packet keeps the same name).
+fn tag_subset_fonts(lo: &mut lopdf::Document, faces: [(&str, &str, &GlyphIds); 2]) {
+    let names: Vec<(&[u8], Vec<u8>)> = faces
+        .iter()
+        .map(|(resource, postscript, ids)| {
+            let mut hash: u64 = 0xcbf29ce484222325;
+            for gid in &ids.order {
+                for byte in gid.to_be_bytes() {
+                    hash ^= byte as u64;
+                    hash = hash.wrapping_mul(0x100000001b3);
+                }
+            }
+            let tag: String = (0..6)
+                .map(|i| (b'A' + ((hash >> (i * 8)) % 26) as u8) as char)
+                .collect();
+            (
+                resource.as_bytes(),
+                format!("{tag}+{postscript}").into_bytes(),
+            )
+        })
+        .collect();
+    // The descendant CID font sits inside the Type0 font's dictionary: look at every level.
+    fn rename(object: &mut lopdf::Object, names: &[(&[u8], Vec<u8>)]) {
+        match object {
+            lopdf::Object::Dictionary(dict) => {
+                for (key, value) in dict.iter_mut() {
+                    if let lopdf::Object::Name(name) = value {
+                        if key == b"BaseFont" || key == b"FontName" {
+                            if let Some((_, tagged)) = names.iter().find(|(r, _)| name == r) {
+                                *name = tagged.clone();
+                            }
+                        }
+                    } else {
+                        rename(value, names);
+                    }
+                }
+            }
+            lopdf::Object::Array(items) => items.iter_mut().for_each(|o| rename(o, names)),
+            _ => {}
+        }
+    }
+    for object in lo.objects.values_mut() {
+        rename(object, &names);
+    }
 }
 
 /// The font program with only the glyphs in `ids.order`, numbered in that order.
