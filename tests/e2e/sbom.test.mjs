@@ -3,7 +3,7 @@
 // Scenario (issue 6): on a demo clinic, attach an SBOM to a model (every Baxter Sigma Spectrum
 // pump) by typing its path, import a CSAF VEX document by path, then open one of those pumps and
 // find the SBOM's components there, with the vulnerability the VEX ruled out and the ones still
-// open, and search the components.
+// open, search the components, then detach the SBOM and see the pump without components.
 //
 // Run it under an X server: `E2E_PORT_SBOM=4531 xvfb-run -a node --test tests/e2e/sbom.test.mjs`
 // (scripts/dev test does, with the default port). Screenshots of the Vulnerabilities screen's
@@ -86,5 +86,17 @@ test("sbom: attach an SBOM to a model by path, import VEX, see the components on
     assert.equal(shown.length, 1);
     assert.match(shown[0], /busybox/);
     assert.match(shown[0], /code not present/);
+  });
+
+  await step("detach the SBOM: the pump lists no component any more", async () => {
+    await session.click(testid("nav-intelligence"));
+    await session.click(testid("sbom-detach"));
+    await session.click(testid("confirm-action"));
+    await session.waitFor(testid("no-sboms"));
+    await session.click(testid("nav-devices"));
+    await session.type(testid("device-search"), "Sigma Spectrum");
+    await session.waitForText(testid("device-row"), /Sigma Spectrum/);
+    await session.click(`${testid("device-row")} ${testid("device-name")}`);
+    await session.waitFor(testid("no-device-sbom"));
   });
 });

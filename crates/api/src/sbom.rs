@@ -203,6 +203,8 @@ struct Loaded {
     listed: Vec<SbomVulnerabilityRow>,
 }
 
+/// The component as the VEX resolver sees it: licences and hashes are left out (the resolver
+/// does not read them; decoding them for every component made each risk computation slower).
 fn component_of(row: &ComponentRow) -> ApiResult<SbomComponent> {
     Ok(SbomComponent {
         bom_ref: row.bom_ref.clone(),
@@ -213,8 +215,8 @@ fn component_of(row: &ComponentRow) -> ApiResult<SbomComponent> {
         supplier: row.supplier.clone(),
         purl: row.purl.clone(),
         cpe: row.cpe.clone(),
-        licenses: from_json(&row.licenses_json, "component licence list")?,
-        hashes: from_json(&row.hashes_json, "component hash list")?,
+        licenses: Vec::new(),
+        hashes: Vec::new(),
         parent: row.parent_ref.clone(),
     })
 }
@@ -893,6 +895,8 @@ impl Api {
             }
         }
         let mut out = HashMap::new();
+        // Devices of one model share their SBOMs: name their vulnerabilities once per set.
+        let mut memo: HashMap<Vec<usize>, SbomOpen> = HashMap::new();
         for device in db.devices()? {
             let mut indexes = by_device.get(&device.id).cloned().unwrap_or_default();
             if let (Some(m), Some(n)) = (&device.fields.manufacturer, &device.fields.model) {
@@ -903,9 +907,11 @@ impl Api {
             if indexes.is_empty() {
                 continue;
             }
-            let open = open_of(&loaded, &eff, &indexes);
+            let open = memo
+                .entry(indexes)
+                .or_insert_with_key(|indexes| open_of(&loaded, &eff, indexes));
             if open.count > 0 {
-                out.insert(device.id, open);
+                out.insert(device.id, open.clone());
             }
         }
         Ok(out)

@@ -197,6 +197,18 @@ enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
+    /// Time attaching a generated SBOM (and its VEX) to a model of a demo clinic, reading a
+    /// device's components and computing every device's risk with it.
+    Sbom {
+        #[arg(long, default_value_t = 10_000)]
+        devices: u32,
+        #[arg(long, default_value_t = 10_000)]
+        components: u32,
+        #[arg(long, default_value_t = 500)]
+        vulnerabilities: u32,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
     /// Time recomputing the risk of every device of a demo clinic.
     Risk {
         #[arg(long, default_value_t = 10_000)]
@@ -395,6 +407,12 @@ fn run(cli: Cli) -> CliResult {
             sbom::import_vex(&db_path, &mut out, &file, format)?
         }
         Command::Sbom(command) => sbom::run(&db_path, &mut out, command)?,
+        Command::Bench(BenchCommand::Sbom {
+            devices,
+            components,
+            vulnerabilities,
+            runs,
+        }) => sbom::bench(&mut out, devices, components, vulnerabilities, runs)?,
         Command::Questionnaire(command) => assessment::questionnaire(&mut out, command)?,
     }
     out.flush()?;

@@ -403,3 +403,207 @@ fn sbom_csv(out: &mut impl Write, list: &[SbomSummary]) -> CliResult {
     w.flush()?;
     Ok(())
 }
+
+/// `devicerisk bench sbom`: a generated CycloneDX SBOM of `components` components (nested
+/// two levels, each with a purl, licence and hash) listing `vulnerabilities` vulnerabilities,
+/// and a CycloneDX VEX ruling half of them out, attached to one model of a demo clinic.
+/// Times (medians): reading + attaching the SBOM (a re-attach replaces it), importing the VEX,
+/// one device's components after VEX, and every device's risk levels with the SBOM counted.
+pub(crate) fn bench(
+    out: &mut impl Write,
+    devices: u32,
+    components: u32,
+    vulnerabilities: u32,
+    runs: u32,
+) -> CliResult {
+    use crate::bench::{demo_clinic, machine, median, seconds};
+    use std::time::Instant;
+
+    if components == 0 || vulnerabilities > components {
+        return Err(Failure::User(
+            "--components must be at least 1 and --vulnerabilities at most --components".into(),
+        ));
+    }
+    let (dir, api) = demo_clinic(out, devices, runs)?;
+    let (sbom_path, vex_path) = write_bench_documents(dir.path(), components, vulnerabilities)?;
+    let size = std::fs::metadata(&sbom_path).map(|m| m.len()).unwrap_or(0);
+    // The model with the most devices of the demo clinic.
+    let list = api.list_sboms()?;
+    debug_assert!(list.is_empty());
+    let rows = api
+        .list_devices(devicerisk_api::DeviceQuery {
+            search: None,
+            category: None,
+            site_id: None,
+            zone_id: None,
+            status: None,
+            include_decommissioned: false,
+            sort: devicerisk_api::DeviceSort::Name,
+            descending: false,
+        })?
+        .rows;
+    let mut counts: std::collections::HashMap<(String, String), u32> = Default::default();
+    for r in &rows {
+        if let (Some(m), Some(n)) = (&r.device.fields.manufacturer, &r.device.fields.model) {
+            *counts.entry((m.clone(), n.clone())).or_default() += 1;
+        }
+    }
+    let ((manufacturer, model), _) = counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .ok_or_else(|| Failure::User("the demo clinic has no device with a model".into()))?;
+    let device = rows
+        .iter()
+        .find(|r| r.device.fields.model.as_deref() == Some(model.as_str()))
+        .map(|r| r.device.id)
+        .expect("a device of the model");
+    let target = SbomTarget::Model {
+        manufacturer: manufacturer.clone(),
+        model: model.clone(),
+    };
+    let (mut attach, mut vex, mut view, mut levels) = (vec![], vec![], vec![], vec![]);
+    let mut last = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        last = Some(api.import_sbom(&sbom_path, target.clone())?);
+        attach.push(started.elapsed());
+        let started = Instant::now();
+        api.import_vex(&vex_path)?;
+        vex.push(started.elapsed());
+        let started = Instant::now();
+        let seen = api.device_sboms(device)?;
+        view.push(started.elapsed());
+        if seen.components.len() != components as usize + 1 {
+            return Err(Failure::Internal(format!(
+                "the device shows {} components, not {}",
+                seen.components.len(),
+                components + 1
+            )));
+        }
+        let started = Instant::now();
+        api.device_risk_levels()?;
+        levels.push(started.elapsed());
+    }
+    let attached = last.expect("at least one run").sbom;
+    let summary = api
+        .list_sboms()?
+        .into_iter()
+        .find(|s| s.id == attached.id)
+        .unwrap_or(attached);
+    writeln!(
+        out,
+        "\nSBOM of {components} components ({:.1} MB CycloneDX JSON), {vulnerabilities} vulnerabilities, VEX ruling out {}; attached to model {manufacturer} {model} ({} of {devices} devices); median of {runs} runs",
+        size as f64 / 1_048_576.0,
+        vulnerabilities / 2,
+        summary.devices
+    )?;
+    writeln!(out, "Machine: {}", machine())?;
+    if cfg!(debug_assertions) {
+        writeln!(
+            out,
+            "Build:   debug (measure with: cargo run --release -p devicerisk-cli -- bench sbom)"
+        )?;
+    } else {
+        writeln!(out, "Build:   release")?;
+    }
+    writeln!(
+        out,
+        "Read and attach the SBOM (replacing it):   {}",
+        seconds(median(&mut attach))
+    )?;
+    writeln!(
+        out,
+        "Import the VEX (replacing it):             {}",
+        seconds(median(&mut vex))
+    )?;
+    writeln!(
+        out,
+        "One device's components after VEX:         {}",
+        seconds(median(&mut view))
+    )?;
+    writeln!(
+        out,
+        "Risk levels of every device, SBOM counted: {}",
+        seconds(median(&mut levels))
+    )?;
+    writeln!(
+        out,
+        "Open vulnerabilities after VEX: {} of {}",
+        summary.open_vulnerabilities, summary.vulnerabilities
+    )?;
+    drop(dir);
+    Ok(())
+}
+
+fn write_bench_documents(
+    dir: &Path,
+    components: u32,
+    vulnerabilities: u32,
+) -> Result<(PathBuf, PathBuf), Failure> {
+    use serde_json::json;
+    let per_parent = 100u32;
+    let mut top = Vec::new();
+    let mut made = 0u32;
+    let component = |i: u32| {
+        json!({
+            "type": "library",
+            "bom-ref": format!("c{i}"),
+            "name": format!("lib{i}"),
+            "version": format!("1.{}.{}", i % 50, i % 7),
+            "purl": format!("pkg:generic/lib{i}@1.{}.{}", i % 50, i % 7),
+            "licenses": [{ "license": { "id": "MIT" } }],
+            "hashes": [{ "alg": "SHA-256", "content": format!("{i:064x}") }],
+        })
+    };
+    while made < components {
+        let mut parent = component(made);
+        made += 1;
+        let mut children = Vec::new();
+        while made < components && children.len() < per_parent as usize - 1 {
+            children.push(component(made));
+            made += 1;
+        }
+        parent["components"] = json!(children);
+        top.push(parent);
+    }
+    let step = (components / vulnerabilities.max(1)).max(1);
+    let vulns: Vec<_> = (0..vulnerabilities)
+        .map(|v| {
+            json!({
+                "id": format!("CVE-2099-{:05}", v + 10000),
+                "ratings": [{ "score": 5.0 + (v % 50) as f64 / 10.0, "method": "CVSSv31" }],
+                "affects": [{ "ref": format!("c{}", (v * step) % components) }],
+            })
+        })
+        .collect();
+    let serial = "urn:uuid:00000000-0000-4000-8000-00000000b0b0";
+    let sbom = json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "serialNumber": serial,
+        "version": 1,
+        "metadata": { "component": { "type": "device", "bom-ref": "product", "name": "Bench device", "version": "1.0" } },
+        "components": top,
+        "vulnerabilities": vulns,
+    });
+    let statements: Vec<_> = (0..vulnerabilities / 2)
+        .map(|v| {
+            json!({
+                "id": format!("CVE-2099-{:05}", v + 10000),
+                "analysis": { "state": "not_affected", "justification": "code_not_reachable" },
+                "affects": [{ "ref": format!("urn:cdx:00000000-0000-4000-8000-00000000b0b0/1#c{}", (v * step) % components) }],
+            })
+        })
+        .collect();
+    let vex = json!({ "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "vulnerabilities": statements });
+    let write = |name: &str, value: &serde_json::Value| -> Result<PathBuf, Failure> {
+        let path = dir.join(name);
+        std::fs::write(&path, serde_json::to_vec(value)?)
+            .map_err(|e| Failure::Internal(format!("cannot write {}: {e}", path.display())))?;
+        Ok(path)
+    };
+    Ok((
+        write("bench.cdx.json", &sbom)?,
+        write("bench.vex.json", &vex)?,
+    ))
+}

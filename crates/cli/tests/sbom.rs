@@ -196,3 +196,47 @@ fn bad_input_exits_1_naming_the_file_and_place() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn the_sbom_benchmark_runs_on_a_small_clinic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.sqlite3");
+    let text = ok(
+        &db,
+        &[
+            "bench",
+            "sbom",
+            "--devices",
+            "30",
+            "--components",
+            "300",
+            "--vulnerabilities",
+            "20",
+            "--runs",
+            "1",
+        ],
+    );
+    assert!(text.contains("SBOM of 300 components"), "{text}");
+    // The VEX rules out half: 10 of the 20 stay open.
+    assert!(
+        text.contains("Open vulnerabilities after VEX: 10 of 20"),
+        "{text}"
+    );
+    let refused = run(
+        &db,
+        &[
+            "bench",
+            "sbom",
+            "--components",
+            "5",
+            "--vulnerabilities",
+            "6",
+        ],
+    )
+    .expect_code(1);
+    assert!(
+        refused.stderr.contains("--vulnerabilities"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -8,6 +8,7 @@
 //! of attached SBOMs each statement is about. It is pure, so the api can apply statements
 //! when it reads (a re-imported SBOM keeps its VEX; a deleted VEX stops counting).
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -329,18 +330,57 @@ fn targets(
 /// For each statement (by index), the (SBOM index, component bom-ref) pairs it is about.
 /// SBOM subjects count as components (a CSAF VEX usually names the product itself).
 pub fn resolve_vex(statements: &[VexStatement], sboms: &[&Sbom]) -> Vec<Vec<(usize, String)>> {
+    // Indexes by bom-ref and purl, so a VEX of thousands of statements against SBOMs of
+    // thousands of components does not compare every pair; CPE and name targets (CSAF
+    // products, few) are still compared with every component.
+    struct Index<'a> {
+        by_ref: HashMap<&'a str, &'a SbomComponent>,
+        by_purl: HashMap<String, Vec<&'a SbomComponent>>,
+    }
+    let indexes: Vec<Index<'_>> = sboms
+        .iter()
+        .map(|sbom| {
+            let mut index = Index {
+                by_ref: HashMap::new(),
+                by_purl: HashMap::new(),
+            };
+            for c in sbom.all_components() {
+                index.by_ref.insert(c.bom_ref.as_str(), c);
+                if let Some(p) = &c.purl {
+                    index.by_purl.entry(purl_key(p)).or_default().push(c);
+                }
+            }
+            index
+        })
+        .collect();
     statements
         .iter()
         .map(|s| {
-            let serial_attached = s
-                .target
+            let target = &s.target;
+            let serial_attached = target
                 .bom_serial
                 .as_ref()
                 .is_some_and(|serial| sboms.iter().any(|b| b.serial.as_ref() == Some(serial)));
+            let scan_all = target.cpe.is_some() || target.product_name.is_some();
             let mut found = Vec::new();
-            for (i, sbom) in sboms.iter().enumerate() {
-                for component in sbom.all_components() {
-                    if targets(&s.target, sbom, component, serial_attached) {
+            for (i, (sbom, index)) in sboms.iter().zip(&indexes).enumerate() {
+                let mut candidates: Vec<&SbomComponent> = Vec::new();
+                if scan_all {
+                    candidates.extend(sbom.all_components());
+                } else {
+                    if let Some(r) = &target.bom_ref {
+                        candidates.extend(index.by_ref.get(r.as_str()).copied());
+                        candidates.extend(index.by_purl.get(&purl_key(r)).into_iter().flatten());
+                    }
+                    if let Some(p) = &target.purl {
+                        candidates.extend(index.by_purl.get(&purl_key(p)).into_iter().flatten());
+                    }
+                }
+                let mut seen = HashSet::new();
+                for component in candidates {
+                    if seen.insert(component.bom_ref.as_str())
+                        && targets(target, sbom, component, serial_attached)
+                    {
                         found.push((i, component.bom_ref.clone()));
                     }
                 }
