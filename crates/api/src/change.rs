@@ -181,6 +181,12 @@ impl Api {
             .map(|e| e.entity_id.as_str())
             .collect();
 
+        let inventory_imports = now
+            .audit
+            .iter()
+            .filter(|e| e.at > since_at && e.entity == "inventory" && e.action == "import")
+            .count() as u32;
+
         let (levels, levels_not_recorded) = match self.store.db().risk_snapshot(a.id)? {
             Some(record) => {
                 let snapshot: RiskSnapshot =
@@ -236,6 +242,7 @@ impl Api {
                 .map(|d| device_name(d))
                 .collect(),
             devices_changed: changed.len() as u32,
+            inventory_imports,
             levels,
             levels_not_recorded,
         })

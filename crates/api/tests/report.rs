@@ -841,6 +841,20 @@ fn change_since_the_previous_assessment_covers_devices_levels_and_risks() {
         notes: Some("Fixed for every device".into()),
     })
     .unwrap();
+    // An inventory file that updates a device: the log records the import, not the device.
+    let csv = dir.path().join("update.csv");
+    std::fs::write(
+        &csv,
+        "Asset tag,Name,Category,Department\nCH-002,Patient monitor 1,Patient monitor,ICU\n",
+    )
+    .unwrap();
+    let imported = api
+        .apply_import(ImportRequest {
+            path: csv.display().to_string(),
+            mapping: None,
+        })
+        .unwrap();
+    assert_eq!((imported.created, imported.updated), (0, 1));
     let current = api
         .create_assessment(NewAssessment {
             title: "2026 annual".into(),
@@ -861,6 +875,7 @@ fn change_since_the_previous_assessment_covers_devices_levels_and_risks() {
         c.devices_changed, 1,
         "the pump moved; added and retired not again"
     );
+    assert_eq!(c.inventory_imports, 1);
     let levels = c.levels.as_ref().expect("kept at finalization");
     assert_eq!(levels.residual_then.total(), 3);
     assert_eq!(levels.residual_now.total(), 3);
@@ -896,6 +911,9 @@ fn change_since_the_previous_assessment_covers_devices_levels_and_risks() {
     let text = pdftotext(&path);
     assert!(value_after(&text, "Devices added since").starts_with("1: CH-004 Infusion pump 2"));
     assert!(value_after(&text, "Devices retired since").starts_with("1: CH-003 Old PACS"));
+    assert!(value_after(&text, "Device records changed").starts_with("1 (devices recorded"));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("and 1 inventory import since"), "{words}");
     assert!(text.contains("Residual then"));
     assert!(text.contains("Closed"));
 

@@ -154,6 +154,9 @@ pub struct ChangeSincePrevious {
     /// Devices recorded before and still in use whose record was changed since (from the
     /// audit log).
     pub devices_changed: u32,
+    /// Inventory files imported since: the audit log records each import, not each device it
+    /// updated, so those updates are not in `devices_changed`.
+    pub inventory_imports: u32,
     /// The risk levels then and now; `None` when the previous assessment's were not kept.
     pub levels: Option<LevelChange>,
     /// Why `levels` is `None`, in words ("" when it is not).

@@ -198,6 +198,27 @@ fn count_with_names(count: u32, names: &[String]) -> String {
     text
 }
 
+/// Devices changed since, and what the audit log cannot say about imports.
+pub(crate) fn devices_changed(c: &ChangeSincePrevious) -> String {
+    let mut text = format!(
+        "{} (devices recorded before, changed since, by the audit log)",
+        c.devices_changed
+    );
+    if c.inventory_imports > 0 {
+        text.push_str(&format!(
+            "; and {} inventory {} since, whose updates to existing devices the log records \
+             per file, not per device",
+            c.inventory_imports,
+            if c.inventory_imports == 1 {
+                "import"
+            } else {
+                "imports"
+            }
+        ));
+    }
+    text
+}
+
 /// The executive summary's comparison with the previous assessment.
 fn change_blocks(c: &ChangeSincePrevious, blocks: &mut Vec<Block>) {
     blocks.push(Block::KeyValues(vec![
@@ -219,13 +240,7 @@ fn change_blocks(c: &ChangeSincePrevious, blocks: &mut Vec<Block>) {
             "Devices retired since".into(),
             count_with_names(c.devices_retired, &c.devices_retired_names),
         ),
-        (
-            "Device records changed".into(),
-            format!(
-                "{} (devices recorded before, changed since, by the audit log)",
-                c.devices_changed
-            ),
-        ),
+        ("Device records changed".into(), devices_changed(c)),
     ]));
     let Some(l) = &c.levels else {
         blocks.push(Block::KeyValues(vec![(

@@ -942,7 +942,10 @@ fn change_rows(
             "Devices retired since",
             names(c.devices_retired, &c.devices_retired_names),
         ),
-        ("Device records changed", c.devices_changed.to_string()),
+        (
+            "Device records changed",
+            crate::sections::devices_changed(c),
+        ),
     ];
     for (key, value) in pairs {
         ws.write_string_with_format(row, 0, key, &formats.bold)?;
