@@ -145,11 +145,11 @@ fn vex_report(out: &mut impl Write, r: &VexImportReport) -> std::io::Result<()> 
     }
     writeln!(
         out,
-        "Imported VEX {} ({}): {} statements, applied to {} components",
+        "Imported VEX {} ({}): {}, applied to {}",
         r.vex.file_name,
         r.vex.document_id.as_deref().unwrap_or("no document id"),
-        r.vex.statements,
-        r.vex.applied_components
+        counted(r.vex.statements, "statement"),
+        counted(r.vex.applied_components, "component")
     )?;
     for a in &r.applied {
         writeln!(
@@ -172,6 +172,11 @@ fn vex_report(out: &mut impl Write, r: &VexImportReport) -> std::io::Result<()> 
         }
     }
     Ok(())
+}
+
+/// "1 statement", "3 statements".
+fn counted(n: u32, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 pub(crate) fn state_label(state: VexState) -> &'static str {

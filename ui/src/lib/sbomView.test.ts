@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ComponentVulnerability, DeviceComponent, DeviceRow, SbomImportReport } from './bindings';
-import { attachBlocker, filterComponents, modelChoices, sbomReportText, vulnerabilityText } from './sbomView';
+import { attachBlocker, filterComponents, modelChoices, sbomReportText, vexReportText, vulnerabilityText } from './sbomView';
+import type { VexImportReport } from './bindings';
 
 function vulnerability(overrides: Partial<ComponentVulnerability>): ComponentVulnerability {
   return {
@@ -99,6 +100,20 @@ describe('SBOM view', () => {
     } as unknown as SbomImportReport;
     expect(sbomReportText(report)).toBe(
       'Attached pump.cdx.json (CycloneDX 1.5 JSON, ABC 4.2) to model Example Company ABC: 6 components, 3 vulnerabilities listed, 2 open; applies to 1 device.',
+    );
+  });
+
+  it('counts VEX statements in words, singular and plural', () => {
+    const report = (statements: number, applied: number, unmatched: number) =>
+      ({
+        vex: { file_name: 'vex.json', document_id: 'ACME-1', statements, applied_components: applied },
+        applied: [],
+        unmatched: Array.from({ length: unmatched }, () => ({ place: 'p', vulnerability: 'CVE-1', target: 't' })),
+        replaced: null,
+      }) as unknown as VexImportReport;
+    expect(vexReportText(report(1, 1, 0))).toBe('Imported VEX vex.json (ACME-1): 1 statement, applied to 1 component.');
+    expect(vexReportText(report(3, 2, 1))).toBe(
+      'Imported VEX vex.json (ACME-1): 3 statements, applied to 2 components. 1 statement names nothing attached (kept for later).',
     );
   });
 });

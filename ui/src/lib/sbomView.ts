@@ -59,13 +59,19 @@ export function sbomReportText(report: SbomImportReport): string {
   const s = report.sbom;
   const verb = report.replaced ? `Replaced ${report.replaced} with` : 'Attached';
   const devices = `${s.devices} device${s.devices === 1 ? '' : 's'}`;
-  return `${verb} ${s.file_name} (${s.format_label}, ${s.title}) to ${s.attached_to}: ${s.components} components, ${s.vulnerabilities} vulnerabilities listed, ${s.open_vulnerabilities} open; applies to ${devices}.`;
+  return `${verb} ${s.file_name} (${s.format_label}, ${s.title}) to ${s.attached_to}: ${counted(s.components, 'component')}, ${counted(s.vulnerabilities, 'vulnerability').replace(/ys$/, 'ies')} listed, ${s.open_vulnerabilities} open; applies to ${devices}.`;
+}
+
+/** "1 statement", "3 statements". */
+export function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function vexReportText(report: VexImportReport): string {
   const v = report.vex;
-  const unmatched = report.unmatched.length > 0 ? ` ${report.unmatched.length} statements name nothing attached (kept for later).` : '';
-  return `Imported VEX ${v.file_name}${v.document_id ? ` (${v.document_id})` : ''}: ${v.statements} statements, applied to ${v.applied_components} components.${unmatched}`;
+  const n = report.unmatched.length;
+  const unmatched = n > 0 ? ` ${counted(n, 'statement')} ${n === 1 ? 'names' : 'name'} nothing attached (kept for later).` : '';
+  return `Imported VEX ${v.file_name}${v.document_id ? ` (${v.document_id})` : ''}: ${counted(v.statements, 'statement')}, applied to ${counted(v.applied_components, 'component')}.${unmatched}`;
 }
 
 /** Components whose name, version, supplier, purl, licence or vulnerability ids contain every word. */
