@@ -752,6 +752,23 @@ impl Api {
                 }
             })
             .collect();
+        // Vulnerabilities of attached SBOMs' components after VEX: one row per SBOM and
+        // vulnerability (a model's SBOM is not repeated for each of its devices).
+        vulnerabilities.extend(
+            self.sbom_findings(&db)?
+                .into_iter()
+                .map(|f| VulnerabilityRow {
+                    device: f.attached_to,
+                    source: format!("SBOM {}", f.sbom_file),
+                    title: format!("{} in {}", f.vulnerability, f.components),
+                    confidence: "Listed".to_string(),
+                    cves: f.cve.unwrap_or_default(),
+                    known_exploited: f.known_exploited,
+                    max_cvss: f.cvss,
+                    decision: f.status,
+                    counted: f.open,
+                }),
+        );
         vulnerabilities.sort_by(|a, b| {
             b.counted
                 .cmp(&a.counted)

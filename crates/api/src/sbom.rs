@@ -918,6 +918,97 @@ impl Api {
     }
 }
 
+/// One vulnerability of one attached SBOM after VEX, for the audit packet: per SBOM (not per
+/// device), so an SBOM shared by a model gives one row per vulnerability however many devices
+/// the model has.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SbomFinding {
+    /// "Infusion pump 3 (IP-003)" or "model BD Alaris 8015 (12 devices)".
+    pub attached_to: String,
+    pub sbom_file: String,
+    /// "CVE-2022-0778 (SNYK-…)".
+    pub vulnerability: String,
+    pub cve: Option<String>,
+    /// "openssl 1.0.2k; libssl 1.0.2k".
+    pub components: String,
+    pub known_exploited: bool,
+    pub cvss: Option<f64>,
+    /// "Affected (SBOM pump.cdx.json)", "Not affected: code not reachable (VEX vex.json)".
+    pub status: String,
+    pub open: bool,
+}
+
+impl Api {
+    pub(crate) fn sbom_findings(&self, db: &Db<'_>) -> ApiResult<Vec<SbomFinding>> {
+        let loaded = load_all(db)?;
+        if loaded.is_empty() {
+            return Ok(Vec::new());
+        }
+        let eff = effective(&loaded, &load_vex(db)?, &self.kev_cves(db)?);
+        let summaries = self.summaries(db, &loaded, &eff)?;
+        let mut out = Vec::new();
+        for ((l, vulns), summary) in loaded.iter().zip(&eff).zip(&summaries) {
+            let attached_to = match summary.target {
+                SbomTarget::Device { .. } => summary.attached_to.clone(),
+                SbomTarget::Model { .. } => format!(
+                    "{} ({} device{})",
+                    summary.attached_to,
+                    summary.devices,
+                    if summary.devices == 1 { "" } else { "s" }
+                ),
+            };
+            // By vulnerability: the components it is on, the worst state (open first).
+            let mut by_key: BTreeMap<&String, (Vec<String>, &ComponentVulnerability)> =
+                BTreeMap::new();
+            for c in &l.components {
+                let Some(list) = vulns.get(&c.bom_ref) else {
+                    continue;
+                };
+                let name = match &c.version {
+                    Some(v) => format!("{} {v}", c.name),
+                    None => c.name.clone(),
+                };
+                for (key, v) in list {
+                    let entry = by_key.entry(key).or_insert_with(|| (Vec::new(), v));
+                    entry.0.push(name.clone());
+                    if v.open && !entry.1.open {
+                        entry.1 = v;
+                    }
+                }
+            }
+            for (components, v) in by_key.into_values() {
+                let state = match v.state {
+                    VexState::Affected => "Affected",
+                    VexState::UnderInvestigation => "Under investigation",
+                    VexState::Fixed => "Fixed",
+                    VexState::NotAffected => "Not affected",
+                    VexState::Unknown => "Not analysed",
+                };
+                let why = v
+                    .justification
+                    .as_deref()
+                    .map(|j| format!(": {}", j.replace('_', " ")))
+                    .unwrap_or_default();
+                out.push(SbomFinding {
+                    attached_to: attached_to.clone(),
+                    sbom_file: l.row.file_name.clone(),
+                    vulnerability: match &v.cve {
+                        Some(cve) if cve != &v.id => format!("{cve} ({})", v.id),
+                        _ => v.id.clone(),
+                    },
+                    cve: v.cve.clone(),
+                    components: components.join("; "),
+                    known_exploited: v.known_exploited,
+                    cvss: v.cvss,
+                    status: format!("{state}{why} ({})", v.source),
+                    open: v.open,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// What a device's SBOM components add to its risk.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SbomOpen {

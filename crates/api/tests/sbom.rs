@@ -379,3 +379,52 @@ fn open_component_vulnerabilities_raise_the_device_risk_and_are_named() {
         before.result.points
     );
 }
+
+#[test]
+fn the_audit_packet_lists_sbom_vulnerabilities_once_per_sbom() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path());
+    for name in ["Pump A", "Pump B", "Pump C"] {
+        add(&api, name, "Example Company", "ABC");
+    }
+    api.import_sbom(
+        &sbom("synthetic/abc-infusion-pump-4.2.cdx.json"),
+        model("Example Company", "ABC"),
+    )
+    .unwrap();
+    api.import_vex(&sbom("csaf-vex_2022-evd-uc-01-na-001.json"))
+        .unwrap();
+    let at = chrono::Utc::now();
+    let report = api.report_model(None, at).unwrap();
+    let rows: Vec<_> = report
+        .vulnerabilities
+        .iter()
+        .filter(|v| v.source == "SBOM abc-infusion-pump-4.2.cdx.json")
+        .collect();
+    // Three vulnerabilities, one row each, not one per pump.
+    assert_eq!(rows.len(), 3, "{rows:#?}");
+    assert!(rows
+        .iter()
+        .all(|r| r.device == "model Example Company ABC (3 devices)"));
+    let openssl = rows
+        .iter()
+        .find(|r| r.title == "CVE-2022-0778 in openssl 1.0.2k")
+        .unwrap();
+    assert!(openssl.counted);
+    assert_eq!(
+        openssl.decision,
+        "Affected (SBOM abc-infusion-pump-4.2.cdx.json)"
+    );
+    let log4j = rows.iter().find(|r| r.cves == "CVE-2021-44228").unwrap();
+    // On the product and on log4j-core, ruled out by the VEX for both.
+    assert_eq!(log4j.title, "CVE-2021-44228 in ABC 4.2; log4j-core 2.14.1");
+    assert!(!log4j.counted);
+    assert!(
+        log4j.decision.starts_with("Not affected")
+            && log4j
+                .decision
+                .ends_with("(VEX csaf-vex_2022-evd-uc-01-na-001.json)"),
+        "{}",
+        log4j.decision
+    );
+}

@@ -811,8 +811,10 @@ pub(crate) fn section_blocks(m: &ReportModel) -> Vec<(String, Vec<Block>)> {
     push(vec![
         Block::Paragraph(format!(
             "{} matches of imported advisories (CISA ICSMA, CSAF) and known exploited \
-             vulnerabilities (CISA KEV) to the clinic's devices; {counted} count in the devices' \
-             risk (decided affected, or a high-confidence match not yet decided).",
+             vulnerabilities (CISA KEV) to the clinic's devices, and vulnerabilities of the \
+             components of attached SBOMs (source \"SBOM\", with their VEX status); {counted} \
+             count in the devices' risk (decided affected, a high-confidence match not yet \
+             decided, or an SBOM vulnerability not ruled out or fixed).",
             m.vulnerabilities.len()
         )),
         table(
