@@ -808,14 +808,21 @@ pub(crate) fn section_blocks(m: &ReportModel) -> Vec<(String, Vec<Block>)> {
 
     // 11. Vulnerabilities
     let counted = m.vulnerabilities.iter().filter(|v| v.counted).count();
+    // SBOM rows are named by their file ("SBOM pump.cdx.json"); the rest are catalog matches.
+    let from_sbom = m
+        .vulnerabilities
+        .iter()
+        .filter(|v| v.source.starts_with("SBOM "))
+        .count();
     push(vec![
         Block::Paragraph(format!(
-            "{} matches of imported advisories (CISA ICSMA, CSAF) and known exploited \
-             vulnerabilities (CISA KEV) to the clinic's devices, and vulnerabilities of the \
+            "{} of imported advisories (CISA ICSMA, CSAF) and known exploited \
+             vulnerabilities (CISA KEV) to the clinic's devices, and {} of the \
              components of attached SBOMs (source \"SBOM\", with their VEX status); {counted} \
              count in the devices' risk (decided affected, a high-confidence match not yet \
              decided, or an SBOM vulnerability not ruled out or fixed).",
-            m.vulnerabilities.len()
+            count_of(m.vulnerabilities.len() - from_sbom, "match", "matches"),
+            count_of(from_sbom, "vulnerability", "vulnerabilities"),
         )),
         table(
             &[
@@ -1149,4 +1156,9 @@ pub(crate) fn section_blocks(m: &ReportModel) -> Vec<(String, Vec<Block>)> {
     ]));
     push(blocks);
     out
+}
+
+/// "1 match", "3 matches": a count with its noun.
+fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
