@@ -318,27 +318,7 @@ impl Db<'_> {
     /// Replaces every match with the result of a new run.
     pub fn replace_matches(&self, matches: &[MatchRow]) -> Result<()> {
         self.conn.execute("DELETE FROM intel_matches", [])?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "INSERT INTO intel_matches ({MATCH_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-        ))?;
-        for m in matches {
-            stmt.execute(params![
-                m.device_id.to_string(),
-                m.source_kind,
-                m.source_id,
-                m.confidence,
-                m.version_verdict,
-                list(&m.reasons),
-                list(&m.products),
-                list(&m.cves),
-                list(&m.known_exploited),
-                m.max_cvss,
-                ts(m.matched_at)
-            ])
-            .map_err(classify)?;
-        }
-        Ok(())
+        self.insert_matches(matches)
     }
 
     /// Replaces the matches of the given devices only (after they were added or edited).
@@ -353,6 +333,10 @@ impl Db<'_> {
         for id in devices {
             delete.execute([id.to_string()])?;
         }
+        self.insert_matches(matches)
+    }
+
+    fn insert_matches(&self, matches: &[MatchRow]) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "INSERT INTO intel_matches ({MATCH_COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
