@@ -192,38 +192,41 @@ pub(crate) fn matches(
     match format {
         MatchFormat::Json => output::json(out, &list)?,
         MatchFormat::Csv => {
-            let mut w = csv::Writer::from_writer(&mut *out);
-            w.write_record([
-                "device_id",
-                "device",
-                "source",
-                "id",
-                "confidence",
-                "decision",
-                "counts_in_risk",
-                "cves",
-                "known_exploited",
-                "max_cvss",
-                "reasons",
-            ])
-            .map_err(csv_error)?;
-            for m in &list {
-                w.write_record([
-                    m.device_id.to_string(),
-                    m.device_name.clone(),
-                    source_label(m.source_kind).to_string(),
-                    m.source_id.clone(),
-                    m.confidence.label().to_string(),
-                    decision_label(m),
-                    m.counts_in_risk.to_string(),
-                    m.cves.join(" "),
-                    m.known_exploited.join(" "),
-                    m.max_cvss.map(|s| format!("{s:.1}")).unwrap_or_default(),
-                    m.reasons.join(" "),
-                ])
-                .map_err(csv_error)?;
-            }
-            w.flush()?;
+            let rows = list
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.device_id.to_string(),
+                        m.device_name.clone(),
+                        source_label(m.source_kind).to_string(),
+                        m.source_id.clone(),
+                        m.confidence.label().to_string(),
+                        decision_label(m),
+                        m.counts_in_risk.to_string(),
+                        m.cves.join(" "),
+                        m.known_exploited.join(" "),
+                        m.max_cvss.map(|s| format!("{s:.1}")).unwrap_or_default(),
+                        m.reasons.join(" "),
+                    ]
+                })
+                .collect();
+            output::csv_out(
+                out,
+                &[
+                    "device_id",
+                    "device",
+                    "source",
+                    "id",
+                    "confidence",
+                    "decision",
+                    "counts_in_risk",
+                    "cves",
+                    "known_exploited",
+                    "max_cvss",
+                    "reasons",
+                ],
+                rows,
+            )?;
         }
         MatchFormat::Table => {
             let mut table = TextTable::new(vec![
@@ -257,10 +260,6 @@ pub(crate) fn matches(
         }
     }
     Ok(())
-}
-
-fn csv_error(e: csv::Error) -> Failure {
-    Failure::Internal(format!("cannot write CSV: {e}"))
 }
 
 fn source_label(kind: SourceKind) -> &'static str {

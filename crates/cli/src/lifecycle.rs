@@ -9,7 +9,7 @@ use clap::{Subcommand, ValueEnum};
 use devicerisk_api::core::lifecycle::{DeadlineWindow, PlanFields, PlanOrigin, PlanStatus};
 use devicerisk_api::{Api, PlanRow};
 
-use crate::{output, CliResult, Failure};
+use crate::{output, CliResult};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum Format {
@@ -89,26 +89,6 @@ fn money(cents: f64) -> String {
     format!("{}${grouped}", if dollars < 0 { "-" } else { "" })
 }
 
-fn csv_out<W: Write>(out: &mut W, headers: &[&str], rows: Vec<Vec<String>>) -> CliResult {
-    let mut writer = csv::Writer::from_writer(out);
-    let csv_error = |e: csv::Error| Failure::Internal(format!("cannot write CSV: {e}"));
-    writer.write_record(headers).map_err(csv_error)?;
-    for row in rows {
-        writer.write_record(row).map_err(csv_error)?;
-    }
-    writer.flush()?;
-    Ok(())
-}
-
-fn table_out(out: &mut impl Write, headers: &[&'static str], rows: Vec<Vec<String>>) -> CliResult {
-    let mut table = output::TextTable::new(headers.to_vec());
-    for row in rows {
-        table.push(row);
-    }
-    table.write(out)?;
-    Ok(())
-}
-
 fn plan_rows(rows: &[PlanRow]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| {
@@ -186,9 +166,9 @@ pub(crate) fn run(db_path: &Path, out: &mut impl Write, command: LifecycleComman
                 .collect();
             match format {
                 Format::Json => output::json(out, &status)?,
-                Format::Csv => csv_out(out, &headers, rows)?,
+                Format::Csv => output::csv_out(out, &headers, rows)?,
                 Format::Table => {
-                    table_out(out, &headers, rows)?;
+                    output::table_out(out, &headers, rows)?;
                     let c = &status.counts;
                     writeln!(
                         out,
@@ -272,15 +252,15 @@ pub(crate) fn run(db_path: &Path, out: &mut impl Write, command: LifecycleComman
                     .collect();
                 match format {
                     Format::Json => output::json(out, &proposals)?,
-                    Format::Csv => csv_out(out, &headers, rows)?,
-                    Format::Table => table_out(out, &headers, rows)?,
+                    Format::Csv => output::csv_out(out, &headers, rows)?,
+                    Format::Table => output::table_out(out, &headers, rows)?,
                 }
             } else {
                 let plans = api.list_plans()?;
                 match format {
                     Format::Json => output::json(out, &plans)?,
-                    Format::Csv => csv_out(out, &PLAN_HEADERS, plan_rows(&plans))?,
-                    Format::Table => table_out(out, &PLAN_HEADERS, plan_rows(&plans))?,
+                    Format::Csv => output::csv_out(out, &PLAN_HEADERS, plan_rows(&plans))?,
+                    Format::Table => output::table_out(out, &PLAN_HEADERS, plan_rows(&plans))?,
                 }
             }
         }
@@ -311,16 +291,16 @@ pub(crate) fn run(db_path: &Path, out: &mut impl Write, command: LifecycleComman
                 .collect();
             match format {
                 Format::Json => output::json(out, &roadmap)?,
-                Format::Csv => csv_out(out, &headers, rows)?,
+                Format::Csv => output::csv_out(out, &headers, rows)?,
                 Format::Table => {
-                    table_out(out, &headers, rows)?;
+                    output::table_out(out, &headers, rows)?;
                     if !roadmap.overdue.is_empty() {
                         writeln!(
                             out,
                             "\n{} open action(s) are past their target date:",
                             roadmap.overdue.len()
                         )?;
-                        table_out(out, &PLAN_HEADERS, plan_rows(&roadmap.overdue))?;
+                        output::table_out(out, &PLAN_HEADERS, plan_rows(&roadmap.overdue))?;
                     }
                 }
             }
@@ -351,15 +331,15 @@ pub(crate) fn run(db_path: &Path, out: &mut impl Write, command: LifecycleComman
                 .collect();
             match format {
                 Format::Json => output::json(out, &list)?,
-                Format::Csv => csv_out(out, &headers, rows)?,
-                Format::Table => table_out(out, &headers, rows)?,
+                Format::Csv => output::csv_out(out, &headers, rows)?,
+                Format::Table => output::table_out(out, &headers, rows)?,
             }
         }
         LifecycleCommand::ImportEol { file, format } => {
             let report = api.import_endoflife(&file.display().to_string())?;
             match format {
                 Format::Json => output::json(out, &report)?,
-                Format::Csv => csv_out(
+                Format::Csv => output::csv_out(
                     out,
                     &["release", "field", "before", "after"],
                     report

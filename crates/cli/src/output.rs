@@ -124,6 +124,36 @@ pub fn device_table(out: &mut impl Write, list: &DeviceList) -> io::Result<()> {
     )
 }
 
+/// Rows as CSV under a header line.
+pub(crate) fn csv_out<W: Write>(
+    out: &mut W,
+    headers: &[&str],
+    rows: Vec<Vec<String>>,
+) -> crate::CliResult {
+    let mut writer = csv::Writer::from_writer(out);
+    let csv_error = |e: csv::Error| crate::Failure::Internal(format!("cannot write CSV: {e}"));
+    writer.write_record(headers).map_err(csv_error)?;
+    for row in rows {
+        writer.write_record(row).map_err(csv_error)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// Rows as an aligned text table under its headers.
+pub(crate) fn table_out(
+    out: &mut impl Write,
+    headers: &[&'static str],
+    rows: Vec<Vec<String>>,
+) -> crate::CliResult {
+    let mut table = TextTable::new(headers.to_vec());
+    for row in rows {
+        table.push(row);
+    }
+    table.write(out)?;
+    Ok(())
+}
+
 /// The device list as CSV: one row per device with the identifying columns (the full record,
 /// every field, is what `export inventory` writes).
 pub fn device_csv(out: &mut impl Write, list: &DeviceList) -> Result<(), crate::Failure> {

@@ -321,92 +321,92 @@ pub(crate) fn run(db: &Path, out: &mut impl Write, command: SbomCommand) -> CliR
     Ok(())
 }
 
-fn csv_error(e: csv::Error) -> Failure {
-    Failure::Internal(format!("cannot write CSV: {e}"))
-}
-
 fn component_csv(out: &mut impl Write, list: &[DeviceComponent]) -> CliResult {
-    let mut w = csv::Writer::from_writer(&mut *out);
-    w.write_record([
-        "sbom_file",
-        "from_model",
-        "is_product",
-        "kind",
-        "name",
-        "group",
-        "version",
-        "supplier",
-        "purl",
-        "cpe",
-        "licenses",
-        "part_of",
-        "vulnerabilities",
-        "open_vulnerabilities",
-    ])
-    .map_err(csv_error)?;
-    for c in list {
-        let open: Vec<&str> = c
-            .vulnerabilities
-            .iter()
-            .filter(|v| v.open)
-            .map(|v| v.id.as_str())
-            .collect();
-        w.write_record([
-            c.sbom_file.clone(),
-            c.from_model.to_string(),
-            c.is_subject.to_string(),
-            c.kind.clone(),
-            c.name.clone(),
-            c.group.clone().unwrap_or_default(),
-            c.version.clone().unwrap_or_default(),
-            c.supplier.clone().unwrap_or_default(),
-            c.purl.clone().unwrap_or_default(),
-            c.cpe.clone().unwrap_or_default(),
-            c.licenses.join(" | "),
-            c.part_of.clone().unwrap_or_default(),
-            vulnerability_cell(&c.vulnerabilities),
-            open.join(" "),
-        ])
-        .map_err(csv_error)?;
-    }
-    w.flush()?;
-    Ok(())
+    let rows = list
+        .iter()
+        .map(|c| {
+            let open: Vec<&str> = c
+                .vulnerabilities
+                .iter()
+                .filter(|v| v.open)
+                .map(|v| v.id.as_str())
+                .collect();
+            vec![
+                c.sbom_file.clone(),
+                c.from_model.to_string(),
+                c.is_subject.to_string(),
+                c.kind.clone(),
+                c.name.clone(),
+                c.group.clone().unwrap_or_default(),
+                c.version.clone().unwrap_or_default(),
+                c.supplier.clone().unwrap_or_default(),
+                c.purl.clone().unwrap_or_default(),
+                c.cpe.clone().unwrap_or_default(),
+                c.licenses.join(" | "),
+                c.part_of.clone().unwrap_or_default(),
+                vulnerability_cell(&c.vulnerabilities),
+                open.join(" "),
+            ]
+        })
+        .collect();
+    output::csv_out(
+        out,
+        &[
+            "sbom_file",
+            "from_model",
+            "is_product",
+            "kind",
+            "name",
+            "group",
+            "version",
+            "supplier",
+            "purl",
+            "cpe",
+            "licenses",
+            "part_of",
+            "vulnerabilities",
+            "open_vulnerabilities",
+        ],
+        rows,
+    )
 }
 
 fn sbom_csv(out: &mut impl Write, list: &[SbomSummary]) -> CliResult {
-    let mut w = csv::Writer::from_writer(&mut *out);
-    w.write_record([
-        "id",
-        "file",
-        "format",
-        "product",
-        "attached_to",
-        "devices",
-        "components",
-        "vulnerabilities",
-        "open_vulnerabilities",
-        "sha256",
-        "imported_at",
-    ])
-    .map_err(csv_error)?;
-    for s in list {
-        w.write_record([
-            s.id.clone(),
-            s.file_name.clone(),
-            s.format_label.clone(),
-            s.title.clone(),
-            s.attached_to.clone(),
-            s.devices.to_string(),
-            s.components.to_string(),
-            s.vulnerabilities.to_string(),
-            s.open_vulnerabilities.to_string(),
-            s.sha256.clone(),
-            s.imported_at.to_rfc3339(),
-        ])
-        .map_err(csv_error)?;
-    }
-    w.flush()?;
-    Ok(())
+    let rows = list
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.clone(),
+                s.file_name.clone(),
+                s.format_label.clone(),
+                s.title.clone(),
+                s.attached_to.clone(),
+                s.devices.to_string(),
+                s.components.to_string(),
+                s.vulnerabilities.to_string(),
+                s.open_vulnerabilities.to_string(),
+                s.sha256.clone(),
+                s.imported_at.to_rfc3339(),
+            ]
+        })
+        .collect();
+    output::csv_out(
+        out,
+        &[
+            "id",
+            "file",
+            "format",
+            "product",
+            "attached_to",
+            "devices",
+            "components",
+            "vulnerabilities",
+            "open_vulnerabilities",
+            "sha256",
+            "imported_at",
+        ],
+        rows,
+    )
 }
 
 /// `devicerisk bench sbom`: a generated CycloneDX SBOM of `components` components (nested
