@@ -202,24 +202,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// How many answers differ between two assessments (any subject), whatever links them
-/// (a revision, a carry-forward, or last year's and this year's). "To confirm" is not a
-/// difference: a carried-forward answer says the same until someone changes it.
-pub(crate) fn answers_changed_between(
+/// Per subject (in order), the answers that differ between two assessments.
+fn answer_diffs(
     db: &Db<'_>,
     before: AssessmentId,
     after: AssessmentId,
-) -> ApiResult<u32> {
-    let settled = |answers: &Answers| -> Answers {
-        answers
-            .iter()
-            .map(|(id, a)| {
-                let mut a = a.clone();
-                a.to_confirm = false;
-                (id.clone(), a)
-            })
-            .collect()
-    };
+) -> ApiResult<Vec<(AnswerSubject, Vec<q::AnswerChange>)>> {
     let old = db.answers_by_subject(before)?;
     let new = db.answers_by_subject(after)?;
     let empty = Answers::new();
@@ -229,13 +217,32 @@ pub(crate) fn answers_changed_between(
     Ok(subjects
         .into_iter()
         .map(|s| {
-            q::diff_answers(
-                &settled(old.get(s).unwrap_or(&empty)),
-                &settled(new.get(s).unwrap_or(&empty)),
-            )
-            .len() as u32
+            let changes =
+                q::diff_answers(old.get(s).unwrap_or(&empty), new.get(s).unwrap_or(&empty));
+            (s.clone(), changes)
         })
-        .sum())
+        .collect())
+}
+
+/// How many answers differ between two assessments (any subject), whatever links them
+/// (a revision, a carry-forward, or last year's and this year's). "To confirm" is not a
+/// difference: a carried-forward answer says the same until someone changes it.
+pub(crate) fn answers_changed_between(
+    db: &Db<'_>,
+    before: AssessmentId,
+    after: AssessmentId,
+) -> ApiResult<u32> {
+    let settled = |answer: &Option<Answer>| {
+        answer.clone().map(|a| Answer {
+            to_confirm: false,
+            ..a
+        })
+    };
+    Ok(answer_diffs(db, before, after)?
+        .iter()
+        .flat_map(|(_, changes)| changes)
+        .filter(|c| settled(&c.before) != settled(&c.after))
+        .count() as u32)
 }
 
 /// The next yearly risk assessment: a year after the latest final assessment was signed
@@ -863,18 +870,9 @@ impl Api {
         };
         let mut changes = Vec::new();
         if let Some(previous) = current.assessment.revises {
-            let old = db.answers_by_subject(previous)?;
-            let new = db.answers_by_subject(id)?;
-            let mut subjects: Vec<&AnswerSubject> = old.keys().chain(new.keys()).collect();
-            subjects.sort();
-            subjects.dedup();
-            let empty = Answers::new();
-            for subject in subjects {
-                let label = subject_label(&db, subject)?;
-                for change in q::diff_answers(
-                    old.get(subject).unwrap_or(&empty),
-                    new.get(subject).unwrap_or(&empty),
-                ) {
+            for (subject, subject_changes) in answer_diffs(&db, previous, id)? {
+                let label = subject_label(&db, &subject)?;
+                for change in subject_changes {
                     changes.push(AnswerChangeRow {
                         subject: subject.clone(),
                         subject_label: label.clone(),
