@@ -71,13 +71,6 @@ fn demo_answer(question: &Question, turn: usize, improved: bool, today: NaiveDat
     Answer::new(value)
 }
 
-fn is_gap(answer: &Answer) -> bool {
-    matches!(
-        answer.value,
-        AnswerValue::No | AnswerValue::Partial | AnswerValue::Unknown
-    )
-}
-
 impl Api {
     /// Adds a year of records to a freshly loaded demo clinic (see the module comment).
     /// Refuses a database without devices or one that already has assessments.
@@ -195,7 +188,7 @@ impl Api {
             .map(|(turn, (question, (id, before)))| AnswerInput {
                 subject: AnswerSubject::Clinic,
                 question_id: id.clone(),
-                answer: Some(if is_gap(before) {
+                answer: Some(if q::judge(question, before, today).is_some() {
                     demo_answer(question, turn, true, today)
                 } else {
                     Answer {
